@@ -1,0 +1,373 @@
+// The tracepoint registry, probes and the lock: the hot path of unplugin-tracing.
+//
+// What V8 must be able to fold. A trace call site is generated as
+//   (tp.p !== null ? tp.fire(a, b) : void 0)
+// where `tp` is a module-level constant and every tracepoint is an instance of a
+// class of its own (the generated subclass of `Tracepoint`). Until a probe is
+// first attached, `p` has been written only by the constructor, so V8 treats it as
+// a constant field of that hidden class and the idle check folds away; after the
+// first attach it is a plain field load. No argument is evaluated and nothing is
+// allocated unless a probe is attached.
+//
+// Edits that break this: a `p` (or any field read by the check) shared by one
+// hidden class across many tracepoints, rest parameters or `apply` in `fire`,
+// checks or calls placed before the idle test, or writing `p` when nothing changed.
+//
+// This file imports nothing. Its state lives on `globalThis` under a registered
+// symbol, so a runtime bundled twice (duplicate chunks, HMR) shares one registry.
+
+/** Misuse of the tracing API: attach outside the lock, lock twice, and the like. */
+export class TracingError extends Error {
+  override name = "TracingError";
+}
+
+/** A probe function attached to one event; it gets the event's arguments. */
+export type ProbeFn = (...args: any[]) => unknown;
+
+/** One parameter of an event: its name and the text of its type. */
+export interface ParamInfo {
+  readonly name: string;
+  readonly type: string;
+  readonly optional?: boolean;
+}
+
+/** A probe attached to a tracepoint. */
+export class Probe {
+  /** @internal true while this probe is live (set at unlock). Read in `fire`. */
+  on = false;
+  /** @internal */ detached = false;
+  /** @internal */ group: ProbeGroup | null = null;
+  /** @internal */ readonly tp: Tracepoint | null;
+  /** @internal */ readonly fn: ProbeFn;
+  /** @internal pattern attach this probe belongs to, if any */ owner: PatternProbe | null = null;
+
+  /** @internal */
+  constructor(tp: Tracepoint | null, fn: ProbeFn) {
+    this.tp = tp;
+    this.fn = fn;
+  }
+
+  /** Detaches the probe from its tracepoint. Idempotent. Must be called under the lock. */
+  detach(): void {
+    requireLock("Probe.detach");
+    detachProbe(this);
+  }
+
+  /** The next probe attached to the same tracepoint, or null. Safe at any time. */
+  next(): Probe | null {
+    const live = this.tp?.p;
+    if (!live) return null;
+    const i = live.indexOf(this);
+    return i >= 0 && i + 1 < live.length ? live[i + 1]! : null;
+  }
+}
+
+/**
+ * A group of probes, detached all at once by `done()`.
+ * Add to it under the lock; call `done()` outside the lock.
+ */
+export class ProbeGroup {
+  /** @internal */ probes: Array<Probe | PatternProbe> = [];
+
+  /** Adds a probe (or a pattern attach) to the group. Must be called under the lock. */
+  add(probe: Probe | PatternProbe): void {
+    requireLock("ProbeGroup.add");
+    if (probe.group === this) return;
+    if (probe.group !== null) throw new TracingError("ProbeGroup.add: probe already belongs to another group");
+    probe.group = this;
+    this.probes.push(probe);
+  }
+
+  /** Detaches every probe of the group. Takes the lock itself: must not be called under it. */
+  done(): void {
+    if (state.locked) throw new TracingError("ProbeGroup.done: must not be called under the lock");
+    setup(() => {
+      for (const p of this.probes) p.detach();
+      this.probes = [];
+    });
+  }
+}
+
+/** A probe attached by name pattern; see `attach`. */
+export class PatternProbe {
+  /** @internal */ group: ProbeGroup | null = null;
+  /** @internal */ readonly match: (tp: Tracepoint) => boolean;
+  /** @internal */ readonly fn: PatternProbeFn;
+  /** @internal */ readonly attached: Probe[] = [];
+  /** @internal */ detached = false;
+  readonly pattern: string;
+
+  /** @internal */
+  constructor(pattern: string, fn: PatternProbeFn) {
+    this.pattern = pattern;
+    this.match = compilePattern(pattern);
+    this.fn = fn;
+  }
+
+  /** Detaches this pattern from every tracepoint it was attached to. Must be called under the lock. */
+  detach(): void {
+    requireLock("detach");
+    if (this.detached) return;
+    this.detached = true;
+    state.patterns.delete(this);
+    for (const p of this.attached) detachProbe(p);
+    this.attached.length = 0;
+  }
+}
+
+/** A probe attached by pattern gets the tracepoint and the argument array. */
+export type PatternProbeFn = (tracepoint: Tracepoint, args: unknown[]) => unknown;
+
+/**
+ * One event of one package. Generated code defines a subclass per event with
+ * fixed-arity `fire` and `wrap`; users meet tracepoints through `tracepoints()`.
+ */
+export abstract class Tracepoint {
+  /**
+   * @internal Live probes, or null when none: the one field the idle check reads.
+   * Written only at unlock, and only when the live list changed.
+   */
+  p: Probe[] | null = null;
+  /** @internal probes as edited under the lock; copied to `p` at unlock */
+  list: Probe[] = [];
+  readonly package: string;
+  readonly name: string;
+  readonly params: readonly ParamInfo[];
+  /** Hash of the event's signature; attaching code built against another one throws. */
+  readonly hash: string;
+  /** Where the event is declared: `file:line:column`. */
+  readonly location: string;
+
+  constructor(pkg: string, name: string, params: readonly ParamInfo[], hash: string, location: string) {
+    this.package = pkg;
+    this.name = name;
+    this.params = params;
+    this.hash = hash;
+    this.location = location;
+  }
+
+  /** Number of probes attached now (as of the last unlock). */
+  get probeCount(): number {
+    return this.p === null ? 0 : this.p.length;
+  }
+
+  /** The signature as written in the directive, e.g. `traceHello(who: string)`. */
+  get signature(): string {
+    return `${this.name}(${this.params.map((p) => `${p.name}${p.optional ? "?" : ""}: ${p.type}`).join(", ")})`;
+  }
+
+  /** @internal Runs the live probes with the event's arguments (generated, fixed arity). */
+  abstract fire(...args: unknown[]): void | Promise<void>;
+  /** @internal Adapts a pattern probe to this event's arity (generated). */
+  abstract wrap(fn: PatternProbeFn): ProbeFn;
+
+  /** @internal Combines the thenables probes returned into one promise. */
+  protected settle(pending: PromiseLike<unknown>[]): Promise<void> {
+    return settleAll(pending);
+  }
+}
+
+/** What `tracepoints()` reports. */
+export interface TracepointInfo {
+  readonly package: string;
+  readonly name: string;
+  readonly params: readonly ParamInfo[];
+  readonly signature: string;
+  readonly location: string;
+  readonly probeCount: number;
+}
+
+// --- shared state -------------------------------------------------------------
+
+interface State {
+  locked: boolean;
+  /** tracepoints whose probe list changed under the lock */
+  dirty: Set<Tracepoint>;
+  /** probes attached or detached under the lock, to flip `on` at unlock */
+  flips: Set<Probe>;
+  byKey: Map<string, Tracepoint>;
+  patterns: Set<PatternProbe>;
+}
+
+// One state per realm: a runtime bundled twice (duplicate chunks, HMR, a library
+// with its own copy) finds the first copy's state here and shares it.
+const KEY = Symbol.for("unplugin-tracing.state.v1");
+const state: State = ((globalThis as Record<symbol, unknown>)[KEY] ??= {
+  locked: false,
+  dirty: new Set(),
+  flips: new Set(),
+  byKey: new Map(),
+  patterns: new Set(),
+} satisfies State) as State;
+
+function requireLock(what: string): void {
+  if (!state.locked) {
+    throw new TracingError(`${what}: must be called under the tracing lock (wrap it in setup(() => ...))`);
+  }
+}
+
+function detachProbe(p: Probe): void {
+  if (p.detached) return;
+  p.detached = true;
+  const tp = p.tp;
+  if (tp === null) return;
+  const i = tp.list.indexOf(p);
+  if (i >= 0) tp.list.splice(i, 1);
+  state.dirty.add(tp);
+  state.flips.add(p);
+}
+
+function addProbe(pg: ProbeGroup | null, tp: Tracepoint, p: Probe): Probe {
+  tp.list.push(p);
+  state.dirty.add(tp);
+  state.flips.add(p);
+  if (pg !== null) pg.add(p);
+  return p;
+}
+
+/** Takes the tracing lock: attach and detach are allowed until `unlock()`. */
+function lock(): void {
+  if (state.locked) throw new TracingError("lock: the tracing lock is already held");
+  state.locked = true;
+}
+
+/** Releases the lock; everything changed under it takes effect now, at once. */
+function unlock(): void {
+  if (!state.locked) throw new TracingError("unlock: the tracing lock is not held");
+  for (const p of state.flips) p.on = !p.detached;
+  state.flips.clear();
+  for (const tp of state.dirty) {
+    const live = tp.list.length === 0 ? null : tp.list.slice();
+    if (live !== tp.p) tp.p = live;
+  }
+  state.dirty.clear();
+  state.locked = false;
+}
+
+/** Runs `fn` under the lock and unlocks even if it throws. `fn` must be synchronous. */
+function setup<R>(fn: () => R): R {
+  lock();
+  let result: R;
+  try {
+    result = fn();
+  } finally {
+    unlock();
+  }
+  if (result != null && typeof (result as { then?: unknown }).then === "function") {
+    throw new TracingError("setup: fn returned a promise; attach synchronously (the lock is released when fn returns)");
+  }
+  return result;
+}
+
+/**
+ * Attaches `probe` to `tracepoint` (after the probes already there) and adds it to
+ * `pg` if given. Must be called under the lock.
+ */
+function attachProbe(pg: ProbeGroup | null, tracepoint: Tracepoint, probe: ProbeFn): Probe {
+  requireLock("attachProbe");
+  return addProbe(pg, tracepoint, new Probe(tracepoint, probe));
+}
+
+/** @internal The body of generated `traceX_Attach` functions; checks the signature hash. */
+function attachChecked(pg: ProbeGroup | null, tp: Tracepoint, probe: ProbeFn, hash: string, where: string): Probe {
+  requireLock(`${where}_Attach`);
+  if (hash !== tp.hash) {
+    throw new TracingError(
+      `${where}_Attach: built against another signature of ${tp.package}:${tp.name} ` +
+        `(the code that attaches expects hash ${hash}, the tracepoint is now ${tp.signature}, hash ${tp.hash}); ` +
+        `rebuild the code that attaches`,
+    );
+  }
+  if (typeof probe !== "function") throw new TracingError(`${where}_Attach: probe must be a function`);
+  return addProbe(pg, tp, new Probe(tp, probe));
+}
+
+/**
+ * Attaches `probe` to every tracepoint whose `package:name` matches `pattern`
+ * (`*` matches any run of characters except `/` and `:`, `**` any run at all;
+ * a pattern without `:` means every event of the matching packages), now and as
+ * modules that define more tracepoints load, until the handle is detached.
+ * Must be called under the lock.
+ */
+function attach(pattern: string, probe: PatternProbeFn, pg?: ProbeGroup | null): PatternProbe {
+  requireLock("attach");
+  if (typeof probe !== "function") throw new TracingError("attach: probe must be a function");
+  const pp = new PatternProbe(pattern, probe);
+  state.patterns.add(pp);
+  for (const tp of state.byKey.values()) if (pp.match(tp)) pp.attached.push(addProbe(null, tp, patternProbeOn(tp, pp)));
+  if (pg) pg.add(pp);
+  return pp;
+}
+
+function patternProbeOn(tp: Tracepoint, pp: PatternProbe): Probe {
+  const p = new Probe(tp, tp.wrap(pp.fn));
+  p.owner = pp;
+  return p;
+}
+
+/** Every tracepoint defined in this realm so far, sorted by package and name. */
+function tracepoints(): Tracepoint[] {
+  return [...state.byKey.values()].sort((a, b) =>
+    a.package === b.package ? (a.name < b.name ? -1 : 1) : a.package < b.package ? -1 : 1,
+  );
+}
+
+/**
+ * @internal Called by generated code once per tracepoint. Returns the tracepoint
+ * already registered under the same package and name when its signature is the
+ * same (a duplicate chunk, an HMR update); otherwise registers `tp`, moving the
+ * probes of an older version onto it so they stay attached across edits.
+ */
+function defineTracepoint<T extends Tracepoint>(tp: T): T {
+  const key = `${tp.package}:${tp.name}`;
+  const old = state.byKey.get(key);
+  if (old !== undefined && old.hash === tp.hash) return old as T;
+  state.byKey.set(key, tp);
+  const wasLocked = state.locked;
+  if (!wasLocked) state.locked = true;
+  try {
+    if (old !== undefined) {
+      for (const p of old.list) {
+        const moved = p.owner ? patternProbeOn(tp, p.owner) : new Probe(tp, p.fn);
+        if (p.owner) p.owner.attached.push(moved);
+        if (p.group) p.group.probes.push(moved), (moved.group = p.group);
+        tp.list.push(moved);
+        state.flips.add(moved);
+        detachProbe(p);
+      }
+      state.dirty.add(tp);
+    }
+    for (const pp of state.patterns) {
+      if (pp.match(tp) && !pp.attached.some((p) => p.tp === tp)) pp.attached.push(addProbe(null, tp, patternProbeOn(tp, pp)));
+    }
+  } finally {
+    if (!wasLocked) unlock();
+  }
+  return tp;
+}
+
+function settleAll(pending: PromiseLike<unknown>[]): Promise<void> {
+  return Promise.allSettled(pending).then((results) => {
+    for (const r of results) if (r.status === "rejected") throw r.reason;
+  });
+}
+
+/** `*` matches within a path segment and an event name, `**` across `/`. */
+function compilePattern(pattern: string): (tp: Tracepoint) => boolean {
+  if (typeof pattern !== "string" || pattern === "") throw new TracingError("attach: pattern must be a non-empty string");
+  const full = pattern.includes(":") ? pattern : `${pattern}:*`;
+  let src = "";
+  for (let i = 0; i < full.length; i++) {
+    const c = full[i]!;
+    if (c === "*") {
+      if (full[i + 1] === "*") {
+        src += ".*";
+        i++;
+      } else src += "[^/:]*";
+    } else src += c.replace(/[.+?^${}()|[\]\\]/g, "\\$&");
+  }
+  const re = new RegExp(`^${src}$`);
+  return (tp) => re.test(`${tp.package}:${tp.name}`);
+}
+
+export { lock, unlock, setup, attachProbe, attachChecked, attach, tracepoints, defineTracepoint };
