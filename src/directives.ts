@@ -1,0 +1,144 @@
+// A module's text -> its `//trace:` directives with positions, or positioned errors.
+//
+// A directive is a `//` line comment that starts at column 1. Comments come from
+// the parser, so `//trace:` inside strings, template literals and block comments,
+// or an indented comment, is never a directive.
+import { parseSync, type Comment } from "oxc-parser";
+import { createLineMap, PositionedError, type Position } from "./errors.ts";
+
+export interface EventParam {
+  name: string;
+  /** The type as written, e.g. `string` or `Map<string, Conn>`. */
+  type: string;
+  optional: boolean;
+}
+
+export interface EventDirective {
+  kind: "event";
+  name: string;
+  params: EventParam[];
+  /** File as shown in messages (relative to the root). */
+  file: string;
+  /** Absolute path of the declaring module. */
+  path: string;
+  pos: Position;
+}
+
+export interface ImportDirective {
+  kind: "import";
+  /** The prefix named in the directive, or null to derive it from the spec. */
+  name: string | null;
+  spec: string;
+  file: string;
+  path: string;
+  pos: Position;
+  /** Position of the spec string, for resolution errors. */
+  specPos: Position;
+}
+
+export interface Directives {
+  events: EventDirective[];
+  imports: ImportDirective[];
+  errors: PositionedError[];
+}
+
+const DIRECTIVE_LINE = /^\/\/trace:/m;
+
+/** Cheap test: could this text hold a directive at all? */
+export function mayHaveDirectives(code: string): boolean {
+  return DIRECTIVE_LINE.test(code);
+}
+
+/** The parser's language for a file name. */
+export function langOf(path: string): "ts" | "tsx" | "js" | "jsx" {
+  if (/\.[cm]?tsx?$/.test(path)) return path.endsWith("x") ? "tsx" : "ts";
+  return path.endsWith("x") ? "jsx" : "js";
+}
+
+/** Parses a module and reads its directives. */
+export function scanDirectives(path: string, file: string, code: string): Directives {
+  if (!mayHaveDirectives(code)) return { events: [], imports: [], errors: [] };
+  const { comments } = parseSync(path, code, { lang: langOf(path), sourceType: "module" });
+  return readDirectives(path, file, code, comments);
+}
+
+/** Reads the directives among a parsed module's comments. */
+export function readDirectives(path: string, file: string, code: string, comments: Comment[]): Directives {
+  const out: Directives = { events: [], imports: [], errors: [] };
+  const at = createLineMap(code);
+  for (const c of comments) {
+    if (c.type !== "Line" || !c.value.startsWith("trace:")) continue;
+    if (c.start !== 0 && code[c.start - 1] !== "\n") continue; // indented: a plain comment
+    const fail = (offset: number, reason: string) => out.errors.push(new PositionedError(file, at(offset), reason));
+    const m = /^trace:(\S*)\s*(.*?)\s*$/.exec(c.value)!;
+    const verb = m[1]!;
+    const arg = m[2]!;
+    const argStart = c.start + 2 + c.value.indexOf(arg, 6 + verb.length);
+    if (verb !== "event" && verb !== "import") {
+      fail(c.start, `unknown directive //trace:${verb} (want //trace:event or //trace:import)`);
+      continue;
+    }
+    if (arg === "") {
+      fail(c.start, `//trace:${verb} needs an argument`);
+      continue;
+    }
+    const where = { file, path, pos: at(c.start) };
+    if (verb === "event") {
+      const ev = parseEventSignature(arg, (off, reason) => fail(argStart + off, reason));
+      if (ev) out.events.push({ kind: "event", ...ev, ...where });
+    } else {
+      const imp = parseImportArg(arg, (off, reason) => fail(argStart + off, reason));
+      if (imp) out.imports.push({ kind: "import", ...imp, ...where, specPos: at(argStart + imp.specOffset) });
+    }
+  }
+  return out;
+}
+
+type Fail = (offset: number, reason: string) => void;
+
+const SIG_PREFIX = "declare function ";
+
+/** `traceHello(who: string, n?: number)` -> name and parameters; errors at offsets into `sig`. */
+export function parseEventSignature(sig: string, fail: Fail): { name: string; params: EventParam[] } | null {
+  const name = /^[A-Za-z_$][\w$]*/.exec(sig)?.[0];
+  if (!name) return fail(0, `event: want a call signature like traceName(arg: type), have "${sig}"`), null;
+  if (!name.startsWith("trace")) return fail(0, `event name ${name} must start with "trace"`), null;
+  const text = `${SIG_PREFIX}${sig};`;
+  const { program, errors } = parseSync("signature.ts", text, { lang: "ts", sourceType: "module" });
+  const decl = program.body[0] as any;
+  if (errors.length > 0 || program.body.length !== 1 || decl?.type !== "TSDeclareFunction") {
+    return fail(0, `event: ${sig} is not a call signature like ${name}(arg: type)`), null;
+  }
+  const off = (node: { start: number }) => Math.max(0, node.start - SIG_PREFIX.length);
+  if (decl.typeParameters) return fail(off(decl.typeParameters), `event ${name}: type parameters are not allowed`), null;
+  if (decl.returnType && decl.returnType.typeAnnotation.type !== "TSVoidKeyword") {
+    return fail(off(decl.returnType.typeAnnotation), `event ${name}: return type must be void`), null;
+  }
+  const params: EventParam[] = [];
+  for (const p of decl.params as any[]) {
+    if (p.type === "TSParameterProperty") return fail(off(p), `event ${name}: parameter modifiers are not allowed`), null;
+    if (p.type === "AssignmentPattern") return fail(off(p), `event ${name}: parameter ${p.left?.name ?? ""} has a default value; defaults are not allowed`), null;
+    if (p.type === "RestElement") return fail(off(p), `event ${name}: rest parameters are not allowed`), null;
+    if (p.type !== "Identifier") return fail(off(p), `event ${name}: parameter must be a plain name, not a destructuring pattern`), null;
+    if (!p.typeAnnotation) return fail(off(p), `event ${name}: parameter ${p.name} needs a type (${p.name}: T)`), null;
+    if (params.some((q) => q.name === p.name)) return fail(off(p), `event ${name}: parameter ${p.name} declared twice`), null;
+    const t = p.typeAnnotation.typeAnnotation;
+    params.push({ name: p.name, type: text.slice(t.start, t.end), optional: !!p.optional });
+  }
+  return { name, params };
+}
+
+/** `"spec"` or `name "spec"`. */
+function parseImportArg(arg: string, fail: Fail): { name: string | null; spec: string; specOffset: number } | null {
+  const m = /^(?:([A-Za-z_$][\w$]*)\s+)?("(?:[^"\\]|\\.)*")$/.exec(arg);
+  if (!m) return fail(0, `import: want "spec" or name "spec", have ${arg}`), null;
+  const specOffset = arg.length - m[2]!.length;
+  let spec: string;
+  try {
+    spec = JSON.parse(m[2]!) as string;
+  } catch {
+    return fail(specOffset, `import: malformed string ${m[2]}`), null;
+  }
+  if (spec.trim() === "") return fail(specOffset, `import: empty spec`), null;
+  return { name: m[1] ?? null, spec, specOffset };
+}

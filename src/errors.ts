@@ -1,0 +1,40 @@
+// One error shape for everything a user wrote wrong: `file:line:column: message`.
+
+export const NAME = "unplugin-tracing";
+
+/** A 1-based line and column, as editors and `file:line:column` show them. */
+export interface Position {
+  line: number;
+  column: number;
+}
+
+/** A user error at a place in a file. */
+export class PositionedError extends Error {
+  readonly file: string;
+  readonly pos: Position;
+  readonly reason: string;
+
+  constructor(file: string, pos: Position, reason: string) {
+    super(`${file}:${pos.line}:${pos.column}: ${reason}`);
+    this.name = "TraceDirectiveError";
+    this.file = file;
+    this.pos = pos;
+    this.reason = reason;
+  }
+}
+
+/** Maps UTF-16 offsets of one text to lines and columns (columns count UTF-16 units, as JS and editors do). */
+export function createLineMap(text: string): (offset: number) => Position {
+  const starts = [0];
+  for (let i = text.indexOf("\n"); i !== -1; i = text.indexOf("\n", i + 1)) starts.push(i + 1);
+  return (offset) => {
+    let lo = 0;
+    let hi = starts.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (starts[mid]! <= offset) lo = mid;
+      else hi = mid - 1;
+    }
+    return { line: lo + 1, column: offset - starts[lo]! + 1 };
+  };
+}

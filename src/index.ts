@@ -1,0 +1,98 @@
+// The unplugin factory: wires bundler hooks to the context, nothing else.
+import { createUnplugin, type UnpluginFactory } from "unplugin";
+import { bundlerResolveOf } from "./bundler-resolve.ts";
+import { createContext, IMPORT_PREFIX, PKG_PREFIX, REQUEST_PREFIX } from "./context.ts";
+import { NAME, PositionedError } from "./errors.ts";
+import type { Options } from "./options.ts";
+
+export type { Options } from "./options.ts";
+
+const SOURCE_ID = /\.[cm]?[jt]sx?(?:$|\?)/;
+const OUR_IDS = /^(?:trace:|\0trace|unplugin-tracing\/(?:runtime|tracetest|recorder|profile)$)/;
+
+/** Reports a user error through the bundler's own channel, so it shows the position. */
+function fail(hookThis: any, err: unknown): never {
+  if (err instanceof PositionedError) {
+    hookThis.error({ message: err.message, id: err.file, loc: { line: err.pos.line, column: err.pos.column - 1 } });
+  } else if (err instanceof Error) {
+    hookThis.error(err.message);
+  }
+  throw err;
+}
+
+export const unpluginFactory: UnpluginFactory<Options | undefined> = (options) => {
+  const ctx = createContext(options);
+  return {
+    name: NAME,
+    enforce: "pre",
+
+    resolveId: {
+      filter: { id: OUR_IDS },
+      async handler(source, importer) {
+        try {
+          return await ctx.resolveId(source, importer, bundlerResolveOf(this));
+        } catch (err) {
+          fail(this, err);
+        }
+      },
+    },
+
+    load: {
+      filter: { id: /^\0trace/ },
+      async handler(id) {
+        if (!id.startsWith(PKG_PREFIX) && !id.startsWith(IMPORT_PREFIX)) return null;
+        try {
+          const loaded = await ctx.load(id, bundlerResolveOf(this));
+          if (!loaded) return null;
+          for (const f of loaded.watchFiles) this.addWatchFile(f);
+          return { code: loaded.code, map: null };
+        } catch (err) {
+          fail(this, err);
+        }
+      },
+    },
+
+    transform: {
+      filter: { id: { include: SOURCE_ID }, code: { include: "trace" } },
+      async handler(code, id) {
+        try {
+          const { result, watchFiles } = await ctx.transform(code, id, bundlerResolveOf(this));
+          for (const f of watchFiles) this.addWatchFile(f);
+          return result;
+        } catch (err) {
+          fail(this, err);
+        }
+      },
+    },
+
+    vite: {
+      config() {
+        // The optimiser neither resolves `trace:` nor runs our transform.
+        return { optimizeDeps: { exclude: ["unplugin-tracing"] } };
+      },
+      configResolved(config) {
+        ctx.setRoot(config.root);
+      },
+    },
+
+    // webpack and Rspack take `trace:` for a URL scheme and fail before any
+    // resolver plugin runs (UnhandledSchemeError): rename the request first.
+    webpack(compiler) {
+      compiler.hooks.normalModuleFactory.tap(NAME, (nmf) => {
+        nmf.hooks.beforeResolve.tap(NAME, (data) => {
+          if (data.request.startsWith("trace:")) data.request = REQUEST_PREFIX + data.request.slice(6);
+        });
+      });
+    },
+    rspack(compiler) {
+      compiler.hooks.normalModuleFactory.tap(NAME, (nmf) => {
+        nmf.hooks.beforeResolve.tap(NAME, (data) => {
+          if (data.request.startsWith("trace:")) data.request = REQUEST_PREFIX + data.request.slice(6);
+        });
+      });
+    },
+  };
+};
+
+export const unplugin = /* #__PURE__ */ createUnplugin(unpluginFactory);
+export default unplugin;

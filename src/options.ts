@@ -1,0 +1,59 @@
+// Options of the plugin and their defaults, declared once.
+
+export interface Options {
+  /**
+   * Directory that package ids are relative to (`src/hello`).
+   * @default Vite's `root`, else `process.cwd()`
+   */
+  root?: string | undefined;
+  /**
+   * Remove trace calls and tracepoints from the output entirely.
+   * @default false
+   */
+  strip?: boolean | undefined;
+  /**
+   * Modules matching any of these are left alone (ids are absolute paths).
+   * @default [/[\\/]node_modules[\\/]/]
+   */
+  exclude?: Array<string | RegExp> | undefined;
+  /**
+   * Where to write the declaration file, relative to the root; `false` writes none.
+   * @default "tracing-env.d.ts"
+   */
+  dts?: string | false | undefined;
+  /**
+   * In the Vite dev server, inject the live-probing client and serve the UI at `/__tracing/`.
+   * @default true
+   */
+  live?: boolean | undefined;
+}
+
+export interface ResolvedOptions {
+  root: string | undefined;
+  strip: boolean;
+  exclude: Array<string | RegExp>;
+  dts: string | false;
+  live: boolean;
+}
+
+export const DEFAULTS = {
+  strip: false,
+  exclude: [/[\\/]node_modules[\\/]/] as Array<string | RegExp>,
+  dts: "tracing-env.d.ts" as string | false,
+  live: true,
+} as const;
+
+/** A new object with defaults filled in; never writes into the caller's. */
+export function resolveOptions(options: Options = {}): ResolvedOptions {
+  return {
+    root: options.root,
+    strip: options.strip ?? DEFAULTS.strip,
+    exclude: options.exclude ? [...options.exclude] : [...DEFAULTS.exclude],
+    dts: options.dts ?? DEFAULTS.dts,
+    live: options.live ?? DEFAULTS.live,
+  };
+}
+
+export function isExcluded(options: ResolvedOptions, path: string): boolean {
+  return options.exclude.some((p) => (typeof p === "string" ? path.includes(p) : p.test(path)));
+}

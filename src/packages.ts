@@ -1,0 +1,110 @@
+// A directory -> its package: the events and imports declared by the modules
+// directly inside it. Files are re-read only when their size or mtime changes.
+import { readdirSync, readFileSync, statSync } from "node:fs";
+import { join, relative, sep } from "node:path";
+import { scanDirectives, type Directives, type EventDirective, type ImportDirective } from "./directives.ts";
+import { PositionedError } from "./errors.ts";
+
+export interface PackageModel {
+  /** Absolute directory. */
+  dir: string;
+  /** Trace import path: the directory relative to the root, or npm name + subpath under node_modules. */
+  id: string;
+  /** Absolute paths of the member modules, sorted. */
+  files: string[];
+  /** Events sorted by name, each declared once. */
+  events: EventDirective[];
+  imports: ImportDirective[];
+  errors: PositionedError[];
+}
+
+const SOURCE = /\.(?:[cm]?[jt]sx?)$/;
+const DECLARATION = /\.d\.[cm]?ts$/;
+
+/** Is this file a member of a package (a source module, not a declaration file)? */
+export function isPackageMember(path: string): boolean {
+  return SOURCE.test(path) && !DECLARATION.test(path);
+}
+
+interface FileEntry {
+  mtimeMs: number;
+  size: number;
+  code: string;
+  directives: Directives;
+}
+
+export type PackageStore = ReturnType<typeof createPackageStore>;
+
+export function createPackageStore(root: string) {
+  const files = new Map<string, FileEntry>();
+
+  const display = (path: string) => relative(root, path).split(sep).join("/") || ".";
+
+  function readFile(path: string, override?: string): Directives {
+    const cached = files.get(path);
+    if (override !== undefined) {
+      if (cached?.code === override) return cached.directives;
+      const directives = scanDirectives(path, display(path), override);
+      files.set(path, { mtimeMs: -1, size: -1, code: override, directives });
+      return directives;
+    }
+    const st = statSync(path);
+    if (cached && cached.mtimeMs === st.mtimeMs && cached.size === st.size) return cached.directives;
+    const code = readFileSync(path, "utf8");
+    if (cached?.code === code) {
+      cached.mtimeMs = st.mtimeMs;
+      cached.size = st.size;
+      return cached.directives;
+    }
+    const directives = scanDirectives(path, display(path), code);
+    files.set(path, { mtimeMs: st.mtimeMs, size: st.size, code, directives });
+    return directives;
+  }
+
+  /** The package of `dir`; `override` gives the current text of one member (the module being transformed). */
+  function get(dir: string, override?: { path: string; code: string }): PackageModel {
+    let names: string[];
+    try {
+      names = readdirSync(dir).filter(isPackageMember).sort();
+    } catch {
+      names = [];
+    }
+    const model: PackageModel = { dir, id: packageId(root, dir), files: [], events: [], imports: [], errors: [] };
+    const seen = new Map<string, EventDirective>();
+    for (const name of names) {
+      const path = join(dir, name);
+      let d: Directives;
+      try {
+        d = readFile(path, override?.path === path ? override.code : undefined);
+      } catch {
+        continue; // vanished or unreadable between readdir and read
+      }
+      model.files.push(path);
+      model.errors.push(...d.errors);
+      model.imports.push(...d.imports);
+      for (const ev of d.events) {
+        const first = seen.get(ev.name);
+        if (first) {
+          model.errors.push(
+            new PositionedError(ev.file, ev.pos, `event ${ev.name} declared twice in package ${model.id} (first at ${first.file}:${first.pos.line}:${first.pos.column})`),
+          );
+        } else seen.set(ev.name, ev);
+      }
+    }
+    model.events = [...seen.values()].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    return model;
+  }
+
+  return { get, display, forget: (path: string) => files.delete(path) };
+}
+
+/** `src/hello` for a directory under the root; `some-lib/dist` for one under node_modules. */
+export function packageId(root: string, dir: string): string {
+  const parts = dir.split(sep);
+  const nm = parts.lastIndexOf("node_modules");
+  if (nm !== -1 && nm + 1 < parts.length) {
+    const rest = parts.slice(nm + 1);
+    return rest.join("/");
+  }
+  return relative(root, dir).split(sep).join("/") || ".";
+}

@@ -1,0 +1,4 @@
+import { unplugin } from "./index.ts";
+
+/** The rollup plugin: `tracing(options?)`. */
+export default unplugin.rollup;

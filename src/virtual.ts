@@ -1,0 +1,86 @@
+// A package's virtual module: defines its tracepoints once, linked to the shared
+// runtime, and re-exports the attach functions of the packages it imports.
+import { createHash } from "node:crypto";
+import type { EventDirective, EventParam } from "./directives.ts";
+
+/** Resolved `//trace:import`: the attach functions to re-export under a prefix. */
+export interface ResolvedImport {
+  prefix: string;
+  /** Virtual module id of the imported package. */
+  virtualId: string;
+  events: ReadonlyArray<{ name: string; hash: string }>;
+}
+
+export interface PackageCode {
+  id: string;
+  events: readonly EventDirective[];
+  imports: readonly ResolvedImport[];
+}
+
+export const RUNTIME = "unplugin-tracing/runtime";
+
+/** The signature as written, normalised: `traceHello(who: string, n?: number)`. */
+export function signatureOf(name: string, params: readonly EventParam[]): string {
+  return `${name}(${params.map((p) => `${p.name}${p.optional ? "?" : ""}: ${p.type.replace(/\s+/g, " ")}`).join(", ")})`;
+}
+
+/** Short hash of a signature: attach code built against another one is refused. */
+export function hashOf(name: string, params: readonly EventParam[]): string {
+  return createHash("sha256").update(signatureOf(name, params)).digest("hex").slice(0, 12);
+}
+
+export function generatePackageModule(pkg: PackageCode, strip: boolean): string {
+  return strip ? generateStripped(pkg) : generateLive(pkg);
+}
+
+function generateLive(pkg: PackageCode): string {
+  const out: string[] = [];
+  if (pkg.events.length > 0) {
+    out.push(`import { Tracepoint as __Tracepoint, defineTracepoint as __define, attachChecked as __attach } from ${JSON.stringify(RUNTIME)};`);
+  }
+  for (const ev of pkg.events) {
+    const args = ev.params.map((_, i) => `$${i}`).join(", ");
+    const hash = hashOf(ev.name, ev.params);
+    const tp = `__tp_${ev.name}`;
+    const params = JSON.stringify(ev.params.map((p) => (p.optional ? { name: p.name, type: p.type, optional: true } : { name: p.name, type: p.type })));
+    const where = JSON.stringify(`${ev.file}:${ev.pos.line}:${ev.pos.column}`);
+    out.push(
+      `export const ${tp} = __define(new (class ${ev.name} extends __Tracepoint {`,
+      `  fire(${args}) {`,
+      `    const ps = this.p;`,
+      `    let w = null;`,
+      `    for (let i = 0; i < ps.length; i++) {`,
+      `      const p = ps[i];`,
+      `      if (p.on) {`,
+      `        const r = p.fn(${args});`,
+      `        if (r != null && typeof r.then === "function") (w ??= []).push(r);`,
+      `      }`,
+      `    }`,
+      `    return w === null ? undefined : this.settle(w);`,
+      `  }`,
+      `  wrap(f) { return (${args}) => f(this, [${args}]); }`,
+      `})(${JSON.stringify(pkg.id)}, ${JSON.stringify(ev.name)}, ${params}, ${JSON.stringify(hash)}, ${where}));`,
+      `export function ${ev.name}(${args}) { return ${tp}.p !== null ? ${tp}.fire(${args}) : undefined; }`,
+      `export function ${ev.name}_Attach(pg, probe) { return __attach(pg, ${tp}, probe, ${JSON.stringify(hash)}, ${JSON.stringify(ev.name)}); }`,
+    );
+  }
+  for (const imp of pkg.imports) {
+    if (imp.events.length === 0) continue;
+    out.push(`export { ${imp.events.map((e) => `${e.name}_Attach as ${imp.prefix}_${e.name}_Attach`).join(", ")} } from ${JSON.stringify(imp.virtualId)};`);
+  }
+  if (out.length === 0) out.push("export {};");
+  return out.join("\n") + "\n";
+}
+
+// With `strip`, trace calls are removed at their sites; what remains referable
+// (a trace function passed as a value, an attach call in a test) does nothing.
+function generateStripped(pkg: PackageCode): string {
+  const out = [`const __probe = { detach() {}, next() { return null; } };`];
+  for (const ev of pkg.events) {
+    out.push(`export function ${ev.name}() {}`, `export function ${ev.name}_Attach() { return __probe; }`);
+  }
+  for (const imp of pkg.imports) {
+    for (const e of imp.events) out.push(`export function ${imp.prefix}_${e.name}_Attach() { return __probe; }`);
+  }
+  return out.join("\n") + "\n";
+}
