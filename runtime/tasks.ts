@@ -1,0 +1,62 @@
+// Tasks: the async context an event was signalled from, for the recorder's tracks.
+//
+// JS has no goroutine ids, and Node's executionAsyncId() changes at every await
+// (it is 0 in promise continuations unless promise hooks are on), so it cannot name
+// a logical task. A task is therefore declared: `task(name, fn)` runs fn in a new
+// task, and everything async that fn starts stays in it (AsyncLocalStorage). Code
+// outside any task belongs to the main task. Browsers have no AsyncLocalStorage:
+// there every event is on the main task.
+//
+// node:async_hooks is reached through process.getBuiltinModule (Node ≥ 20.16), not
+// an import, so browser bundles neither resolve nor ship it.
+
+import { nodeBuiltin } from "./host.ts";
+
+/** A logical thread of execution; the recorder draws one track per task. */
+export interface Task {
+  readonly id: number;
+  readonly name: string;
+}
+
+interface Storage {
+  run<R>(store: Task, fn: () => R): R;
+  getStore(): Task | undefined;
+}
+
+interface TaskState {
+  next: number;
+  als: Storage | null;
+}
+
+/** The task of code that runs outside `task()`. */
+export const MAIN_TASK: Task = Object.freeze({ id: 1, name: "main" });
+
+// Shared per realm, like the registry: two copies of this module must agree on ids.
+const KEY = Symbol.for("unplugin-tracing.tasks.v1");
+const state: TaskState = ((globalThis as Record<symbol, unknown>)[KEY] ??= { next: 2, als: createStorage() } satisfies TaskState) as TaskState;
+
+function createStorage(): Storage | null {
+  const hooks = nodeBuiltin<{ AsyncLocalStorage?: new () => Storage }>("node:async_hooks");
+  return hooks?.AsyncLocalStorage ? new hooks.AsyncLocalStorage() : null;
+}
+
+/**
+ * Runs `fn` as a new task called `name` and returns what it returns. Events signalled
+ * by fn, and by everything async it starts, are recorded on that task's track.
+ * Where tasks are not supported (browsers) it just calls fn.
+ */
+export function task<R>(name: string, fn: () => R): R {
+  const als = state.als;
+  if (als === null) return fn();
+  return als.run(Object.freeze({ id: state.next++, name: String(name) }), fn);
+}
+
+/** The task the caller runs in; `MAIN_TASK` outside any task. */
+export function currentTask(): Task {
+  return state.als?.getStore() ?? MAIN_TASK;
+}
+
+/** Whether `task()` separates async contexts here (Node), or everything is main (browsers). */
+export function tasksSupported(): boolean {
+  return state.als !== null;
+}

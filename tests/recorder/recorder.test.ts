@@ -1,0 +1,252 @@
+import { mkdtempSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { Recorder, task, type TraceEvent, type TraceFile } from "../../runtime/recorder.ts";
+import { ProbeGroup, setup } from "../../runtime/tracing.ts";
+import { manualTracepoint } from "../helpers/manual-tracepoint.ts";
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const instants = (f: TraceFile) => f.traceEvents.filter((e) => e.ph === "i");
+const threadNames = (f: TraceFile) =>
+  new Map(f.traceEvents.filter((e) => e.ph === "M" && e.name === "thread_name").map((e) => [e.tid, e.args!.name]));
+
+/** What Perfetto and chrome://tracing require of every entry. */
+function checkStructure(f: TraceFile): void {
+  expect(Array.isArray(f.traceEvents)).toBe(true);
+  expect(JSON.parse(JSON.stringify(f))).toEqual(f);
+  for (const e of f.traceEvents) {
+    expect(typeof e.name).toBe("string");
+    expect(["i", "X", "M"]).toContain(e.ph);
+    expect(Number.isFinite(e.ts)).toBe(true);
+    expect(Number.isInteger(e.pid)).toBe(true);
+    expect(Number.isInteger(e.tid)).toBe(true);
+    if (e.ph === "i") expect(e.s).toBe("t");
+    if (e.ph === "X") expect(e.dur).toBeGreaterThanOrEqual(0);
+  }
+  const timed = f.traceEvents.filter((e) => e.ph !== "M").map((e) => e.ts);
+  expect(timed).toEqual([...timed].sort((a, b) => a - b));
+  // every track that has events is named
+  const named = threadNames(f);
+  for (const e of f.traceEvents) if (e.ph !== "M") expect(named.has(e.tid)).toBe(true);
+}
+
+describe("Recorder", () => {
+  it("records package, event, named arguments and time in microseconds", () => {
+    const ev = manualTracepoint("rec/basic", "traceHello", ["who", "n"]);
+    const before = performance.now();
+    const rec = new Recorder({ patterns: "rec/basic:*" }).start();
+    expect(ev.signal("alice", 1)).toBeUndefined();
+    ev.signal("bob");
+    rec.stop();
+    ev.signal("not recorded");
+    const after = performance.now();
+
+    const f = rec.toTraceEvents();
+    checkStructure(f);
+    const es = instants(f);
+    expect(es.map((e) => [e.cat, e.name, e.args])).toEqual([
+      ["rec/basic", "traceHello", { who: "alice", n: 1 }],
+      ["rec/basic", "traceHello", { who: "bob" }],
+    ]);
+    for (const e of es) {
+      expect(e.ts).toBeGreaterThanOrEqual(before * 1000);
+      expect(e.ts).toBeLessThanOrEqual(after * 1000);
+      expect(e.tid).toBe(1);
+    }
+    expect(threadNames(f).get(1)).toBe("main");
+    expect(f.traceEvents.find((e) => e.name === "process_name")?.args).toEqual({ name: "unplugin-tracing" });
+    expect(f.otherData).toEqual({ producer: "unplugin-tracing", dropped: 0, failures: 0 });
+    expect(ev.tp.probeCount).toBe(0);
+  });
+
+  it("puts concurrent async tasks on their own tracks", async () => {
+    const step = manualTracepoint("rec/tasks", "traceStep", ["worker", "i"]);
+    const rec = new Recorder({ patterns: "rec/tasks:*" }).start();
+    async function worker(name: string, delay: number) {
+      for (let i = 0; i < 3; i++) {
+        step.signal(name, i);
+        await sleep(delay);
+      }
+    }
+    step.signal("main", 0);
+    await Promise.all([task("worker a", () => worker("a", 3)), task("worker b", () => worker("b", 5)), rec.task("worker c", () => worker("c", 1))]);
+    rec.stop();
+
+    const f = rec.toTraceEvents();
+    checkStructure(f);
+    const names = threadNames(f);
+    const byTrack = new Map<string, string[]>();
+    for (const e of instants(f)) {
+      const track = names.get(e.tid) as string;
+      byTrack.set(track, [...(byTrack.get(track) ?? []), `${e.args!.worker}${e.args!.i}`]);
+    }
+    expect(Object.fromEntries(byTrack)).toEqual({
+      main: ["main0"],
+      "worker a": ["a0", "a1", "a2"],
+      "worker b": ["b0", "b1", "b2"],
+      "worker c": ["c0", "c1", "c2"],
+    });
+    // three distinct numeric task ids besides main, and the events really interleaved
+    expect(new Set(instants(f).map((e) => e.tid)).size).toBe(4);
+    const order = instants(f).map((e) => e.args!.worker);
+    expect(order.join("")).not.toMatch(/^main(aaa)/);
+  });
+
+  it("keeps a bounded buffer of the newest events and counts the dropped ones", () => {
+    const ev = manualTracepoint("rec/ring", "traceTick", ["i"]);
+    const rec = new Recorder({ patterns: "rec/ring:traceTick", bufferSize: 3 }).start();
+    for (let i = 0; i < 5; i++) ev.signal(i);
+    rec.stop();
+    expect(rec.dropped).toBe(2);
+    expect(rec.events().map((e) => e.args.i)).toEqual([2, 3, 4]);
+    const f = rec.toTraceEvents();
+    expect(instants(f).map((e) => e.args!.i)).toEqual([2, 3, 4]);
+    expect(f.otherData.dropped).toBe(2);
+    rec.clear();
+    expect(rec.events()).toEqual([]);
+    expect(rec.dropped).toBe(0);
+  });
+
+  it("records an event once even when several patterns match it", () => {
+    const ev = manualTracepoint("rec/dup", "traceConnOpen", []);
+    const rec = new Recorder({ patterns: ["rec/dup:*", "*:traceConn*", "rec/**"] }).start();
+    ev.signal();
+    ev.signal();
+    rec.stop();
+    expect(rec.events()).toHaveLength(2);
+  });
+
+  it("records tracepoints that are defined after start", () => {
+    const rec = new Recorder({ patterns: "rec/late:*" }).start();
+    const ev = manualTracepoint("rec/late", "traceLate", ["x"]);
+    ev.signal(42);
+    rec.stop();
+    expect(rec.events().map((e) => e.args)).toEqual([{ x: 42 }]);
+  });
+
+  it("turns begin/end pairs into complete slices, by key or by task", async () => {
+    const start = manualTracepoint("rec/net", "traceConnStart", ["id", "addr"]);
+    const end = manualTracepoint("rec/net", "traceConnEnd", ["id", "bytes"]);
+    const enter = manualTracepoint("rec/net", "traceEnter", ["what"]);
+    const leave = manualTracepoint("rec/net", "traceLeave", []);
+    const rec = new Recorder({
+      patterns: ["rec/net:traceConn*"], // traceEnter/traceLeave come in through `spans`
+      spans: [
+        { begin: "rec/net:traceConnStart", end: "rec/net:traceConnEnd", name: "conn", key: (args) => args[0] },
+        { begin: "rec/net:traceEnter", end: "rec/net:traceLeave" },
+      ],
+    }).start();
+    await Promise.all([
+      task("c1", async () => {
+        start.signal(1, "a:1");
+        await sleep(5);
+        end.signal(1, 100);
+      }),
+      task("c2", async () => {
+        start.signal(2, "b:2");
+        await sleep(1);
+        end.signal(2, 7);
+      }),
+    ]);
+    enter.signal("outer");
+    enter.signal("inner");
+    leave.signal();
+    leave.signal();
+    end.signal(99, 0); // an end without a begin stays an instant
+    start.signal(3, "c:3"); // and so does a begin that never ends
+    rec.stop();
+
+    const f = rec.toTraceEvents();
+    checkStructure(f);
+    const names = threadNames(f);
+    const slices = f.traceEvents.filter((e) => e.ph === "X");
+    const conns = slices.filter((e) => e.name === "conn");
+    expect(conns.map((e) => [names.get(e.tid), e.args])).toEqual(
+      expect.arrayContaining([
+        ["c1", { begin: { event: "traceConnStart", id: 1, addr: "a:1" }, end: { event: "traceConnEnd", id: 1, bytes: 100 } }],
+        ["c2", { begin: { event: "traceConnStart", id: 2, addr: "b:2" }, end: { event: "traceConnEnd", id: 2, bytes: 7 } }],
+      ]),
+    );
+    expect(conns).toHaveLength(2);
+    const c1 = conns.find((e) => names.get(e.tid) === "c1")!;
+    expect(c1.dur).toBeGreaterThanOrEqual(4000); // 5 ms sleep, in µs
+    // without a key, an end closes the latest begin of its task: nested slices
+    const nest = slices.filter((e) => e.name === "traceEnter → traceLeave");
+    expect(nest.map((e) => (e.args!.begin as { what: string }).what).sort()).toEqual(["inner", "outer"]);
+    const [outer, inner] = [nest.find((e) => (e.args!.begin as { what: string }).what === "outer")!, nest.find((e) => (e.args!.begin as { what: string }).what === "inner")!];
+    expect(inner.ts).toBeGreaterThanOrEqual(outer.ts);
+    expect(inner.ts + inner.dur!).toBeLessThanOrEqual(outer.ts + outer.dur!);
+    // leftovers
+    expect(instants(f).map((e) => [e.name, e.args])).toEqual([
+      ["traceConnEnd", { id: 99, bytes: 0 }],
+      ["traceConnStart", { id: 3, addr: "c:3" }],
+    ]);
+  });
+
+  it("keeps both halves as instants when the begin was overwritten", () => {
+    const b = manualTracepoint("rec/spanring", "traceB", []);
+    const e = manualTracepoint("rec/spanring", "traceE", []);
+    const tick = manualTracepoint("rec/spanring", "traceTick", []);
+    const rec = new Recorder({ patterns: "rec/spanring:*", bufferSize: 2, spans: [{ begin: "rec/spanring:traceB", end: "rec/spanring:traceE" }] }).start();
+    b.signal();
+    tick.signal();
+    e.signal();
+    rec.stop();
+    const f = rec.toTraceEvents();
+    expect(f.traceEvents.filter((x) => x.ph !== "M").map((x: TraceEvent) => `${x.ph}:${x.name}`)).toEqual(["i:traceTick", "i:traceE"]);
+  });
+
+  it("never throws into the traced program and changes no result", async () => {
+    const ev = manualTracepoint("rec/safe", "traceSafe", ["v"]);
+    const seen: unknown[] = [];
+    const pg = new ProbeGroup();
+    setup(() => ev.attach(pg, (v) => seen.push(v)));
+    const rec = new Recorder({
+      patterns: "rec/safe:*",
+      spans: [{ begin: "rec/safe:traceSafe", end: "rec/safe:traceSafe", key: () => { throw new Error("bad key"); } }],
+    }).start();
+    const hostile = new Proxy({}, { ownKeys() { throw new Error("trap"); }, getPrototypeOf() { throw new Error("trap"); } });
+    const r = ev.signal(hostile);
+    expect(r).toBeUndefined(); // no promise: an `await traceX()` stays free
+    rec.stop();
+    pg.done();
+    expect(seen.length === 1 && seen[0] === hostile).toBe(true);
+    expect(rec.failures).toBe(2); // the key function, once per role
+    expect(rec.events()[0]!.args.v).toBe("[Unserializable]");
+  });
+
+  it("is idempotent in start and stop, and survives restart", () => {
+    const ev = manualTracepoint("rec/restart", "traceR", ["i"]);
+    const rec = new Recorder({ patterns: "rec/restart:*" });
+    rec.start().start();
+    ev.signal(1);
+    expect(ev.tp.probeCount).toBe(1);
+    rec.stop().stop();
+    ev.signal(2);
+    rec.start();
+    ev.signal(3);
+    rec.stop();
+    expect(rec.recording).toBe(false);
+    expect(rec.events().map((e) => e.args.i)).toEqual([1, 3]);
+  });
+
+  it("rejects bad options at construction", () => {
+    expect(() => new Recorder({ patterns: [] })).toThrow(/at least one pattern/);
+    expect(() => new Recorder({ patterns: "x:*", bufferSize: 0 })).toThrow(/bufferSize/);
+  });
+
+  it("writes the trace to a file and to a Blob", async () => {
+    const ev = manualTracepoint("rec/file", "traceFile", ["s"]);
+    const rec = new Recorder({ patterns: "rec/file:*" }).start();
+    ev.signal("ü");
+    rec.stop();
+    const path = join(mkdtempSync(join(tmpdir(), "rec-")), "trace.json");
+    await rec.writeFile(path);
+    const fromFile = JSON.parse(readFileSync(path, "utf8")) as TraceFile;
+    expect(fromFile).toEqual(rec.toTraceEvents());
+    const blob = rec.toBlob();
+    expect(blob.type).toBe("application/json");
+    expect(JSON.parse(await blob.text())).toEqual(fromFile);
+  });
+});
