@@ -1,0 +1,33 @@
+import { execFile } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { build } from "esbuild";
+import { afterAll, expect, it } from "vitest";
+import { scenarios } from "./scenarios.ts";
+
+const dir = mkdtempSync(join(tmpdir(), "tracetest-node-"));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+it("passes the example scenarios under node --test", async () => {
+  const out = join(dir, "example.node.mjs");
+  await build({
+    entryPoints: [fileURLToPath(new URL("./example.node.ts", import.meta.url))],
+    outfile: out,
+    bundle: true,
+    platform: "node",
+    format: "esm",
+    sourcemap: "inline",
+    logLevel: "silent",
+  });
+  const { code, stdout } = await new Promise<{ code: number | null; stdout: string }>((resolve) => {
+    // the default reporter differs between Node versions; tap prints stable totals
+    execFile(process.execPath, ["--test", "--test-reporter=tap", out], { timeout: 60_000 }, (err, stdout) =>
+      resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout }),
+    );
+  });
+  expect(stdout).toContain(`# pass ${scenarios.length}`);
+  expect(stdout).toContain("# fail 0");
+  expect(code).toBe(0);
+});

@@ -1,0 +1,195 @@
+// The scenarios of Go's tracetest example, told again for async JavaScript. Each
+// one asserts the outcome and the message with node:assert, so the same list runs
+// under Vitest (example.test.ts) and under node:test (example.node.ts).
+import assert from "node:assert/strict";
+import { setup } from "../../runtime/tracing.ts";
+import { RefusedError, run, verify, type T } from "../../runtime/tracetest.ts";
+import { manualTracepoint } from "../helpers/manual-tracepoint.ts";
+
+// Two events of a tiny "greeter" package, as the plugin would make them from
+//   //trace:event traceHi(who: string)
+//   //trace:event traceHello(who: string)
+const hi = manualTracepoint("tracetest/greeter", "traceHi", ["who"]);
+const hello = manualTracepoint("tracetest/greeter", "traceHello", ["who"]);
+
+export class Hi {
+  constructor(readonly who: string) {}
+}
+export class Hello {
+  constructor(readonly who: string) {}
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** A "thread" of the program under test: greets `who` twice. */
+async function greeter(who: string): Promise<void> {
+  await hi.signal(who);
+  await hello.signal(who);
+}
+
+/** Attaches the probes of this file to the run's probe group, routing by `who`. */
+function probes(t: T, route = true): void {
+  setup(() => {
+    hi.attach(t.pg, (who: string) => t.rxEvent(new Hi(who)));
+    hello.attach(t.pg, (who: string) => t.rxEvent(new Hello(who)));
+  });
+  if (route) t.setEventRouter((ev) => (ev as Hi | Hello).who.toLowerCase());
+}
+
+// Short enough that the failing scenarios stay quick, long enough for a loaded CI box.
+const deadTime = 200;
+
+export interface Scenario {
+  readonly name: string;
+  readonly fn: () => Promise<void>;
+}
+
+export const scenarios: Scenario[] = [
+  {
+    name: "two independent threads pass, under verify too",
+    fn: async () => {
+      let runs = 0;
+      await verify(async (t) => {
+        runs++;
+        probes(t);
+        t.go(greeter("T1"));
+        t.go(greeter("T2"));
+        // the streams are independent: checking t2 first holds t1 meanwhile, no harm
+        await t.expect("t2", new Hi("T2"));
+        await t.expect("t1", new Hi("T1"));
+        await t.expect("t1", new Hello("T1"));
+        await t.expect("t2", new Hello("T2"));
+      });
+      assert.equal(runs, 1 + 4, "verify reruns once per event");
+      assert.equal(hi.tp.probeCount + hello.tp.probeCount, 0, "t.pg is done after each run");
+    },
+  },
+  {
+    name: "a missing event is a deadlock, and the paused producer is released",
+    fn: async () => {
+      let t1: Promise<void> | undefined;
+      const err = await rejection(
+        run(
+          async (t) => {
+            probes(t);
+            t1 = t.go(greeter("T1"));
+            t.go(async () => {}); // T2 forgot to greet
+            await t.expect("t1", new Hi("T1"));
+            await t.expect("t2", new Hi("T2"));
+          },
+          { deadTime },
+        ),
+      );
+      assert.equal(
+        err.message,
+        ["t2: recv: deadlock waiting for Hi", "test shutdown: #streams: 2,  #(pending events): 1", 't1\t<- Hello { who: "T1" }', "# t2"].join("\n"),
+      );
+      await assert.rejects(t1!, (e: unknown) => e instanceof RefusedError && /released: the test failed: t2: recv: deadlock/.test(e.message));
+    },
+  },
+  {
+    name: "an extra event is caught at shutdown",
+    fn: async () => {
+      const err = await rejection(
+        run(
+          async (t) => {
+            probes(t);
+            t.go(greeter("T1"));
+            await t.expect("t1", new Hi("T1"));
+            // the test ends here, but T1 still has a Hello to say
+          },
+          { deadTime },
+        ),
+      );
+      assert.equal(err.message, ["test shutdown: #streams: 1,  #(pending events): 1", 't1\t<- Hello { who: "T1" }'].join("\n"));
+    },
+  },
+  {
+    name: "a producer nobody answers is a send deadlock",
+    fn: async () => {
+      const err = await rejection(
+        run(
+          async (t) => {
+            probes(t);
+            const done = t.go(greeter("T1"));
+            await t.expect("t1", new Hi("T1"));
+            await done; // T1 waits for its Hello to be taken, the test waits for T1
+          },
+          { deadTime },
+        ),
+      );
+      assert.equal(err.message, ["t1: send: deadlock", "test shutdown: #streams: 1,  #(pending events): 1", 't1\t<- Hello { who: "T1" }'].join("\n"));
+    },
+  },
+  {
+    name: "a race hidden by a sleep passes run, and verify finds it",
+    fn: async () => {
+      // Both threads report to one stream. The test wants A's Hi before B's Hello;
+      // nothing in the program orders them but B's nap.
+      const racy = async (t: T) => {
+        probes(t, false);
+        t.go(() => hi.signal("A"));
+        t.go(async () => {
+          await sleep(5);
+          await hello.signal("B");
+        });
+        await t.expect("default", new Hi("A"));
+        await t.expect("default", new Hello("B"));
+      };
+      await run(racy, { deadTime: 1000 });
+      const err = await rejection(verify(racy, { deadTime: 1000 }));
+      const [head, ...rest] = err.message.split("\n");
+      assert.match(head!, /^verify: run delay@0\(=default:0\) failed \(delay \d+ ms\):$/);
+      assert.equal(rest.join("\n"), ["default: expect: Hi: got Hello instead", 'want: Hi { who: "A" }', 'have: Hello { who: "B" }'].join("\n"));
+    },
+  },
+  {
+    name: "a wrong type is caught and its producer is told",
+    fn: async () => {
+      let t1: Promise<void> | undefined;
+      const err = await rejection(
+        run(
+          async (t) => {
+            probes(t);
+            // T1 skips its Hi
+            t1 = t.go(async () => hello.signal("T1"));
+            await t.expect("t1", new Hi("T1"));
+          },
+          { deadTime },
+        ),
+      );
+      assert.equal(err.message, ["t1: expect: Hi: got Hello instead", 'want: Hi { who: "T1" }', 'have: Hello { who: "T1" }'].join("\n"));
+      await assert.rejects(t1!, RefusedError);
+    },
+  },
+  {
+    name: "a wrong value is caught with a diff",
+    fn: async () => {
+      const err = await rejection(
+        run(
+          async (t) => {
+            probes(t, false);
+            t.go(() => hi.signal("Jo"));
+            await t.expect("default", new Hi("JP"));
+          },
+          { deadTime },
+        ),
+      );
+      assert.equal(
+        err.message,
+        ["default: expect: Hi:", 'want: Hi { who: "JP" }', 'have: Hi { who: "Jo" }', "diff (-want +have):", '  .who: -"JP" +"Jo"'].join("\n"),
+      );
+    },
+  },
+];
+
+/** Awaits a promise that must reject with an Error, and returns that error. */
+export async function rejection(p: Promise<unknown>): Promise<Error> {
+  try {
+    await p;
+  } catch (e) {
+    assert.ok(e instanceof Error, `rejected with a non-Error: ${String(e)}`);
+    return e;
+  }
+  assert.fail("expected the test to fail, but it passed");
+}
