@@ -1,14 +1,16 @@
 // The plugin's work, independent of any bundler: resolve `trace:` ids, load
 // virtual modules, transform modules. Hooks in index.ts only call into this.
 import { existsSync } from "node:fs";
-import { dirname, join } from "node:path";
+import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseSync } from "oxc-parser";
 import { langOf } from "./directives.ts";
-import { PositionedError } from "./errors.ts";
+import { generateDts, writeIfChanged, type DtsPackage } from "./dts.ts";
+import { createLineMap, PositionedError } from "./errors.ts";
 import { isExcluded, resolveOptions, type Options, type ResolvedOptions } from "./options.ts";
 import { createPackageStore, isPackageMember, type PackageModel, type PackageStore } from "./packages.ts";
 import { isWellFormedSpec, prefixOf, resolveSpec, type BundlerResolve } from "./resolve.ts";
+import { findPackageDirs } from "./scan.ts";
 import { rewriteModule, type TransformResult } from "./transform.ts";
 import { generatePackageModule, hashOf, RUNTIME, type ResolvedImport } from "./virtual.ts";
 
@@ -127,7 +129,7 @@ export function createContext(rawOptions: Options = {}) {
     const dir = id.slice(PKG_PREFIX.length);
     const pkg = store.get(dir);
     const { imports, errors } = await resolveImports(pkg, bundler);
-    const all = [...pkg.errors, ...errors];
+    const all = [...pkg.errors, ...errors, ...dtsErrorsOf(pkg)];
     if (all.length > 0) throw all[0];
     return { code: generatePackageModule({ id: pkg.id, events: pkg.events, imports }, options.strip), watchFiles: pkg.files };
   }
@@ -142,16 +144,83 @@ export function createContext(rawOptions: Options = {}) {
     const own = store.display(path);
     const ownErrors = pkg.errors.filter((e) => e.file === own);
     if (ownErrors.length > 0) throw ownErrors[0];
+    const importsTrace = /["']trace:/.test(code);
+    if (pkg.events.length === 0 && pkg.imports.length === 0 && !importsTrace) return none;
+    const parsed = parseSync(path, code, { lang: langOf(path), sourceType: "module" });
+    if (parsed.errors.length > 0) return none; // the bundler reports syntax errors itself
+    if (importsTrace) await checkTraceImports(path, code, parsed.program, bundler);
     if (pkg.events.length === 0 && pkg.imports.length === 0) return none;
     const { imports, errors } = await resolveImports(pkg, bundler);
     const ownImportErrors = errors.filter((e) => e.file === own);
     if (ownImportErrors.length > 0) throw ownImportErrors[0];
     const others = new Set<string>();
     for (const imp of imports) for (const e of imp.events) others.add(`${imp.prefix}_${e.name}_Attach`);
-    const parsed = parseSync(path, code, { lang: langOf(path), sourceType: "module" });
-    if (parsed.errors.length > 0) return none; // the bundler reports syntax errors itself
     const result = rewriteModule(code, path, parsed.program, { events: new Set(pkg.events.map((e) => e.name)), others }, PKG_PREFIX + dir, options.strip);
+    scheduleDts(bundler);
     return { result, watchFiles: pkg.files.filter((f) => f !== path) };
+  }
+
+  /** `import { hello_traceNope_Attach } from "trace:src/hello"` names something the package lacks: say where. */
+  async function checkTraceImports(path: string, code: string, program: any, bundler: BundlerResolve | null): Promise<void> {
+    const at = createLineMap(code);
+    const file = store.display(path);
+    for (const st of program.body) {
+      if (st.type !== "ImportDeclaration" || !String(st.source.value).startsWith("trace:")) continue;
+      const spec = String(st.source.value).slice(6);
+      const fail = (node: { start: number }, reason: string) => {
+        throw new PositionedError(file, at(node.start), reason);
+      };
+      if (!isWellFormedSpec(spec)) fail(st.source, `import "trace:${spec}": malformed spec`);
+      const dir = await resolveSpec(spec, path, root, bundler);
+      if (!dir) fail(st.source, `import "trace:${spec}": no package found`);
+      const pkg = store.get(dir!);
+      if (pkg.events.length === 0) fail(st.source, `import "trace:${spec}": package ${pkg.id} does not export anything trace-related`);
+      const prefix = prefixOf(spec);
+      const names = new Set(pkg.events.map((e) => `${prefix}_${e.name}_Attach`));
+      for (const s of st.specifiers) {
+        if (s.type !== "ImportSpecifier") fail(s, `import "trace:${spec}": only named imports are supported (import { ${[...names][0]} } from ...)`);
+        const name = s.imported.name ?? s.imported.value;
+        if (!names.has(name)) fail(s, `import "trace:${spec}": package ${pkg.id} has no ${name} (it has ${[...names].join(", ")})`);
+      }
+    }
+  }
+
+  /** The project's packages with their imports, as the declaration file and the CLI see them. */
+  async function projectPackages(bundler: BundlerResolve | null): Promise<DtsPackage[]> {
+    const out: DtsPackage[] = [];
+    for (const dir of findPackageDirs(root)) {
+      const pkg = store.get(dir);
+      if (pkg.errors.length > 0) continue; // reported when its modules are built
+      const { imports } = await resolveImports(pkg, bundler);
+      out.push({ pkg, imports: imports.map((i) => ({ prefix: i.prefix, pkg: store.get(i.virtualId.slice(PKG_PREFIX.length)) })) });
+    }
+    return out;
+  }
+
+  /** Writes the declaration file if it changed; returns the errors of types it cannot name. */
+  async function writeDts(bundler: BundlerResolve | null): Promise<PositionedError[]> {
+    if (options.dts === false) return [];
+    const out = resolve(root, options.dts);
+    const { text, errors } = generateDts(out, await projectPackages(bundler));
+    writeIfChanged(out, text);
+    return errors;
+  }
+
+  let dtsTimer: ReturnType<typeof setTimeout> | null = null;
+  /** While watching, rewrite the declaration file at most every 200 ms. */
+  function scheduleDts(bundler: BundlerResolve | null): void {
+    if (options.dts === false || dtsTimer) return;
+    dtsTimer = setTimeout(() => {
+      dtsTimer = null;
+      writeDts(bundler).catch(() => {});
+    }, 200);
+    dtsTimer.unref?.();
+  }
+
+  /** Parameter types of a package that the declaration file cannot name. */
+  function dtsErrorsOf(pkg: PackageModel): PositionedError[] {
+    if (options.dts === false) return [];
+    return generateDts(resolve(root, options.dts), [{ pkg, imports: [] }]).errors;
   }
 
   return {
@@ -167,5 +236,7 @@ export function createContext(rawOptions: Options = {}) {
     load,
     transform,
     resolveImports,
+    projectPackages,
+    writeDts,
   };
 }

@@ -26,6 +26,15 @@ export const unpluginFactory: UnpluginFactory<Options | undefined> = (options) =
     name: NAME,
     enforce: "pre",
 
+    // The declaration file: written at the start, kept current while watching
+    // (see transform), and once more at the end.
+    async buildStart() {
+      await ctx.writeDts(bundlerResolveOf(this));
+    },
+    async buildEnd() {
+      await ctx.writeDts(bundlerResolveOf(this));
+    },
+
     resolveId: {
       filter: { id: OUR_IDS },
       async handler(source, importer) {

@@ -1,0 +1,121 @@
+#!/usr/bin/env node
+// tstrace: list a project's events, write its declaration file, watch a dev server.
+import { existsSync, statSync } from "node:fs";
+import { createRequire } from "node:module";
+import { resolve } from "node:path";
+import { createContext } from "./context.ts";
+import { PositionedError } from "./errors.ts";
+import { resolveSpec } from "./resolve.ts";
+import { findPackageDirs } from "./scan.ts";
+
+const HELP = `tstrace: Go-style tracepoints for TypeScript and JavaScript
+
+usage:
+  tstrace list <dir|spec>...       print the events of packages as package:event lines, sorted
+                                   (dir/... lists every package below dir)
+  tstrace gen [--root DIR] [--out FILE]
+                                   write the declaration file (default tracing-env.d.ts in the root)
+  tstrace help                     show this text
+`;
+
+class UsageError extends Error {}
+
+/** Node's resolver, for specs naming npm packages when no bundler is around. */
+const nodeResolve = (root: string) => async (spec: string) => {
+  try {
+    return createRequire(resolve(root, "index.js")).resolve(spec);
+  } catch {
+    return null;
+  }
+};
+
+async function list(args: string[]): Promise<number> {
+  if (args.length === 0) throw new UsageError("list: want at least one directory or spec");
+  const root = process.cwd();
+  const ctx = createContext({ root, dts: false });
+  const lines = new Set<string>();
+  let failed = false;
+  const report = (errors: PositionedError[]) => {
+    for (const e of errors) process.stderr.write(`${e.message}\n`), (failed = true);
+  };
+  for (const arg of args) {
+    let dirs: string[];
+    if (arg.endsWith("/...")) {
+      dirs = findPackageDirs(resolve(root, arg.slice(0, -4)));
+    } else {
+      const asPath = resolve(root, arg);
+      const dir = existsSync(asPath) && statSync(asPath).isDirectory() ? asPath : await resolveSpec(arg, resolve(root, "index.js"), root, nodeResolve(root));
+      if (!dir) {
+        process.stderr.write(`tstrace: ${arg}: no package found\n`);
+        failed = true;
+        continue;
+      }
+      dirs = [dir];
+    }
+    for (const dir of dirs) {
+      const pkg = ctx.store.get(dir);
+      report(pkg.errors);
+      const { errors } = await ctx.resolveImports(pkg, nodeResolve(root));
+      report(errors);
+      for (const ev of pkg.events) lines.add(`${pkg.id}:${ev.name}`);
+    }
+  }
+  for (const line of [...lines].sort()) process.stdout.write(`${line}\n`);
+  return failed ? 1 : 0;
+}
+
+async function gen(args: string[]): Promise<number> {
+  let root = process.cwd();
+  let out: string | undefined;
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i]!;
+    const value = () => {
+      const v = args[++i];
+      if (v === undefined) throw new UsageError(`gen: ${a} wants a value`);
+      return v;
+    };
+    if (a === "--root") root = resolve(value());
+    else if (a === "--out") out = value();
+    else throw new UsageError(`gen: unknown argument ${a}`);
+  }
+  const ctx = createContext({ root, dts: out ? resolve(process.cwd(), out) : undefined });
+  let failed = false;
+  for (const dir of findPackageDirs(root)) {
+    for (const e of ctx.store.get(dir).errors) process.stderr.write(`${e.message}\n`), (failed = true);
+  }
+  const errors = await ctx.writeDts(nodeResolve(root));
+  for (const e of errors) process.stderr.write(`${e.message}\n`), (failed = true);
+  return failed ? 1 : 0;
+}
+
+async function main(argv: string[]): Promise<number> {
+  const [cmd, ...rest] = argv;
+  switch (cmd) {
+    case "list":
+      return list(rest);
+    case "gen":
+      return gen(rest);
+    case "help":
+    case "--help":
+    case "-h":
+      process.stdout.write(HELP);
+      return 0;
+    default:
+      throw new UsageError(cmd ? `unknown command ${cmd}` : "no command");
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (err) => {
+    if (err instanceof UsageError) {
+      process.stderr.write(`tstrace: ${err.message}\n\n${HELP}`);
+      process.exitCode = 2;
+    } else {
+      process.stderr.write(`${err instanceof PositionedError ? err.message : `tstrace: ${err?.stack ?? err}`}\n`);
+      process.exitCode = 1;
+    }
+  },
+);
