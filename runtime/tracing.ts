@@ -2,16 +2,21 @@
 //
 // What V8 must be able to fold. A trace call site is generated as
 //   (tp.p !== null ? tp.fire(a, b) : void 0)
-// where `tp` is a module-level constant and every tracepoint is an instance of a
-// class of its own (the generated subclass of `Tracepoint`). Until a probe is
-// first attached, `p` has been written only by the constructor, so V8 treats it as
-// a constant field of that hidden class and the idle check folds away; after the
-// first attach it is a plain field load. No argument is evaluated and nothing is
-// allocated unless a probe is attached.
+// where `tp` is a module-level binding and every tracepoint is the only instance
+// of a class of its own (the generated subclass of `Tracepoint`). Bundlers turn
+// top-level `const` into `var`, so V8 cannot treat `tp` as a constant, and a field
+// of the instance would cost a load and a compare per idle call (+0.2-0.4 ns,
+// bench/). So `p` lives on that class's prototype: V8 reaches it through the
+// instance's map, and until a probe is first attached it is a constant field of a
+// known object, folded to `null` like diagnostics_channel's `hasSubscribers`
+// getter, leaving one map check. The first attach makes the field mutable (one
+// deoptimisation of the callers); after that it is a plain load from a known
+// object. No argument is evaluated and nothing is allocated unless a probe is
+// attached.
 //
-// Edits that break this: a `p` (or any field read by the check) shared by one
-// hidden class across many tracepoints, rest parameters or `apply` in `fire`,
-// checks or calls placed before the idle test, or writing `p` when nothing changed.
+// Edits that break this: `p` as an instance field (a class field initialiser), a
+// `p` shared by several tracepoints, rest parameters or `apply` in `fire`, checks
+// or calls placed before the idle test, or writing `p` when nothing changed.
 //
 // This file imports nothing. Its state lives on `globalThis` under a registered
 // symbol, so a runtime bundled twice (duplicate chunks, HMR) shares one registry.
@@ -125,9 +130,10 @@ export type PatternProbeFn = (tracepoint: Tracepoint, args: unknown[]) => unknow
 export abstract class Tracepoint {
   /**
    * @internal Live probes, or null when none: the one field the idle check reads.
-   * Written only at unlock, and only when the live list changed.
+   * Written only at unlock, and only when the live list changed. It lives on the
+   * class prototype (see the header and `setLive`): `declare` emits no instance field.
    */
-  p: Probe[] | null = null;
+  declare p: Probe[] | null;
   /** @internal probes as edited under the lock; copied to `p` at unlock */
   list: Probe[] = [];
   readonly package: string;
@@ -139,6 +145,10 @@ export abstract class Tracepoint {
   readonly location: string;
 
   constructor(pkg: string, name: string, params: readonly ParamInfo[], hash: string, location: string) {
+    const proto = Object.getPrototypeOf(this) as { p?: Probe[] | null };
+    // A second instance of one class (hand-written subclasses) gets a field of its own.
+    if (Object.hasOwn(proto, "p")) this.p = null;
+    else proto.p = null;
     this.package = pkg;
     this.name = name;
     this.params = params;
@@ -225,6 +235,12 @@ function addProbe(pg: ProbeGroup | null, tp: Tracepoint, p: Probe): Probe {
   return p;
 }
 
+/** Writes `p` where the tracepoint's constructor put it: on its class prototype, or its own field. */
+function setLive(tp: Tracepoint, live: Probe[] | null): void {
+  if (Object.hasOwn(tp, "p")) tp.p = live;
+  else (Object.getPrototypeOf(tp) as { p: Probe[] | null }).p = live;
+}
+
 /** Takes the tracing lock: attach and detach are allowed until `unlock()`. */
 function lock(): void {
   if (state.locked) throw new TracingError("lock: the tracing lock is already held");
@@ -238,7 +254,7 @@ function unlock(): void {
   state.flips.clear();
   for (const tp of state.dirty) {
     const live = tp.list.length === 0 ? null : tp.list.slice();
-    if (live !== tp.p) tp.p = live;
+    if (live !== tp.p) setLive(tp, live);
   }
   state.dirty.clear();
   state.locked = false;
@@ -268,18 +284,32 @@ function attachProbe(pg: ProbeGroup | null, tracepoint: Tracepoint, probe: Probe
   return addProbe(pg, tracepoint, new Probe(tracepoint, probe));
 }
 
-/** @internal The body of generated `traceX_Attach` functions; checks the signature hash. */
-function attachChecked(pg: ProbeGroup | null, tp: Tracepoint, probe: ProbeFn, hash: string, where: string): Probe {
+/**
+ * @internal The body of generated `traceX_Attach` functions. `hash` and
+ * `signature` are what the attaching code was built against; a tracepoint with
+ * another hash was declared differently since, and attaching would pass the probe
+ * arguments it does not expect.
+ */
+function attachChecked(pg: ProbeGroup | null, tp: Tracepoint, probe: ProbeFn, hash: string, where: string, signature?: string): Probe {
   requireLock(`${where}_Attach`);
   if (hash !== tp.hash) {
     throw new TracingError(
-      `${where}_Attach: built against another signature of ${tp.package}:${tp.name} ` +
-        `(the code that attaches expects hash ${hash}, the tracepoint is now ${tp.signature}, hash ${tp.hash}); ` +
-        `rebuild the code that attaches`,
+      `${where}_Attach: ${tp.package}:${tp.name} changed since the code that attaches was built: ` +
+        `it was built against ${signature ?? `signature hash ${hash}`}, the tracepoint is now ${tp.signature}; rebuild the code that attaches`,
     );
   }
   if (typeof probe !== "function") throw new TracingError(`${where}_Attach: probe must be a function`);
   return addProbe(pg, tp, new Probe(tp, probe));
+}
+
+/** @internal Attach code for a prebuilt library: finds the tracepoint by name, then checks it as above. */
+function attachByName(pg: ProbeGroup | null, pkg: string, name: string, probe: ProbeFn, hash: string, signature: string): Probe {
+  requireLock(`${name}_Attach`);
+  const tp = state.byKey.get(`${pkg}:${name}`);
+  if (tp === undefined) {
+    throw new TracingError(`${name}_Attach: no tracepoint ${pkg}:${name} in this realm; is the library that declares it loaded, and built with unplugin-tracing?`);
+  }
+  return attachChecked(pg, tp, probe, hash, name, signature);
 }
 
 /**
@@ -370,4 +400,4 @@ function compilePattern(pattern: string): (tp: Tracepoint) => boolean {
   return (tp) => re.test(`${tp.package}:${tp.name}`);
 }
 
-export { lock, unlock, setup, attachProbe, attachChecked, attach, tracepoints, defineTracepoint };
+export { lock, unlock, setup, attachProbe, attachChecked, attachByName, attach, tracepoints, defineTracepoint };

@@ -5,6 +5,12 @@ import { dirname } from "node:path";
 import type { BundlerResolve } from "./resolve.ts";
 
 export function bundlerResolveOf(hookThis: any): BundlerResolve | null {
+  const resolve = nativeResolveOf(hookThis);
+  // A resolver that fails (esbuild's after the build ended, say) found nothing.
+  return resolve && ((spec, importer) => resolve(spec, importer).catch(() => null));
+}
+
+function nativeResolveOf(hookThis: any): BundlerResolve | null {
   if (typeof hookThis?.resolve === "function") {
     return async (spec, importer) => {
       const r = await hookThis.resolve(spec, importer, { skipSelf: true });

@@ -1,31 +1,44 @@
 // The plugin's work, independent of any bundler: resolve `trace:` ids, load
 // virtual modules, transform modules. Hooks in index.ts only call into this.
 import { existsSync } from "node:fs";
-import { dirname, join, resolve } from "node:path";
+import { dirname, join, relative, resolve, sep } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseSync } from "oxc-parser";
-import { langOf } from "./directives.ts";
+import { langOf, type EventDirective } from "./directives.ts";
 import { generateDts, writeIfChanged, type DtsPackage } from "./dts.ts";
 import { createLineMap, PositionedError } from "./errors.ts";
 import { isExcluded, resolveOptions, type Options, type ResolvedOptions } from "./options.ts";
-import { createPackageStore, isPackageMember, type PackageModel, type PackageStore } from "./packages.ts";
+import { createPackageStore, isPackageMember, packageId, type PackageModel, type PackageStore } from "./packages.ts";
 import { isWellFormedSpec, prefixOf, resolveSpec, type BundlerResolve } from "./resolve.ts";
 import { findPackageDirs } from "./scan.ts";
 import { rewriteModule, type TransformResult } from "./transform.ts";
-import { generatePackageModule, hashOf, RUNTIME, type ResolvedImport } from "./virtual.ts";
+import { findLibraryPackage, installedLibraries, readLibraryAt, writeManifest, type ManifestEvent } from "./manifest.ts";
+import { generateLibraryModule, generatePackageModule, hashOf, RUNTIME, type ResolvedImport } from "./virtual.ts";
 
 /** Resolved id of a package's virtual module: the prefix, then the absolute directory. */
 export const PKG_PREFIX = "\0trace:";
 /** Resolved id of a `trace:<spec>` import: prefix, then `<name>:<absolute directory>`. */
 export const IMPORT_PREFIX = "\0trace-import:";
+/**
+ * Resolved id of a prebuilt library's package: prefix, then `<package id>:<library dir>`.
+ * No virtual id may end like a file (`.json`, `.ts`): bundlers pick a loader by it.
+ */
+export const LIB_PREFIX = "\0trace-lib:";
 /** What webpack-like bundlers see instead of `trace:` (they would take it for a URL scheme). */
 export const REQUEST_PREFIX = "\0trace-request:";
 
 const here = dirname(fileURLToPath(import.meta.url));
+/** Our own runtime entries by specifier, e.g. `unplugin-tracing/runtime`. */
+export const RUNTIME_ENTRY = /^unplugin-tracing\/(runtime|tracetest|recorder|profile)$/;
 /** Our own runtime entry, `.js` when running from dist/, `.ts` from source. */
 export function runtimeFile(name: string): string {
   const base = join(here, "..", "runtime", name);
   return existsSync(`${base}.js`) ? `${base}.js` : `${base}.ts`;
+}
+/** The file behind one of our runtime specifiers, or null. */
+export function runtimeEntryFile(specifier: string): string | null {
+  const entry = RUNTIME_ENTRIES[specifier];
+  return entry ? runtimeFile(entry) : null;
 }
 const RUNTIME_ENTRIES: Record<string, string> = {
   [RUNTIME]: "tracing",
@@ -35,6 +48,14 @@ const RUNTIME_ENTRIES: Record<string, string> = {
 };
 
 export const cleanId = (id: string) => id.replace(/[?#].*$/, "");
+
+/** A package found for a spec: a directory of this project, or a prebuilt library's package. */
+interface FoundPackage {
+  virtualId: string;
+  id: string;
+  events: ReadonlyArray<EventDirective | ManifestEvent>;
+  model: PackageModel | null;
+}
 
 export interface Loaded {
   code: string;
@@ -51,19 +72,39 @@ export type Context = ReturnType<typeof createContext>;
 export function createContext(rawOptions: Options = {}) {
   const options: ResolvedOptions = resolveOptions(rawOptions);
   let root = options.root ?? process.cwd();
-  let store: PackageStore = createPackageStore(root);
+  // A library's ids are `<name>/<dir below library.dir>`, as an app imports them.
+  const idOf = (dir: string): string => {
+    const lib = options.library;
+    const rel = lib ? relative(resolve(root, lib.dir), dir).split(sep).join("/") : "..";
+    return lib && !rel.startsWith("..") ? (rel === "" ? lib.name : `${lib.name}/${rel}`) : packageId(root, dir);
+  };
+  let store: PackageStore = createPackageStore(root, idOf);
 
   function setRoot(r: string): void {
     if (options.root || r === root) return;
     root = r;
-    store = createPackageStore(root);
+    store = createPackageStore(root, idOf);
+  }
+
+  /**
+   * The package a spec names: a directory with directives (relative, under the
+   * root, or through the bundler), else a prebuilt library's package from its
+   * manifest. Null when nothing matches.
+   */
+  async function findPackage(spec: string, importer: string, bundler: BundlerResolve | null): Promise<FoundPackage | null> {
+    const dir = await resolveSpec(spec, importer, root, bundler);
+    const pkg = dir ? store.get(dir) : null;
+    if (pkg && pkg.events.length > 0) return { virtualId: PKG_PREFIX + pkg.dir, id: pkg.id, events: pkg.events, model: pkg };
+    const lib = /^[.\/]/.test(spec) ? null : findLibraryPackage(spec, dirname(importer));
+    if (lib) return { virtualId: `${LIB_PREFIX}${lib.id}:${lib.libDir}`, id: lib.id, events: lib.events, model: null };
+    return pkg ? { virtualId: PKG_PREFIX + pkg.dir, id: pkg.id, events: [], model: pkg } : null;
   }
 
   /** The resolved imports of a package; errors carry the directive's position. */
-  async function resolveImports(pkg: PackageModel, bundler: BundlerResolve | null): Promise<{ imports: ResolvedImport[]; errors: PositionedError[] }> {
-    const imports: ResolvedImport[] = [];
+  async function resolveImports(pkg: PackageModel, bundler: BundlerResolve | null): Promise<{ imports: Array<ResolvedImport & { found: FoundPackage }>; errors: PositionedError[] }> {
+    const imports: Array<ResolvedImport & { found: FoundPackage }> = [];
     const errors: PositionedError[] = [];
-    const seenDirs = new Map<string, string>();
+    const seen = new Map<string, string>();
     const seenPrefixes = new Map<string, string>();
     for (const imp of pkg.imports) {
       const at = `${imp.file}:${imp.pos.line}:${imp.pos.column}`;
@@ -72,18 +113,23 @@ export function createContext(rawOptions: Options = {}) {
         fail(`import: malformed spec "${imp.spec}"`);
         continue;
       }
-      const dir = await resolveSpec(imp.spec, imp.path, root, bundler);
-      if (!dir) {
-        fail(`import "${imp.spec}": no package found (tried relative, under the root, and the bundler's resolver)`);
+      let found: FoundPackage | null;
+      try {
+        found = await findPackage(imp.spec, imp.path, bundler);
+      } catch (err) {
+        fail((err as Error).message);
         continue;
       }
-      const other = store.get(dir);
-      if (other.events.length === 0) {
-        fail(`import "${imp.spec}": package ${other.id} does not export anything trace-related`);
+      if (!found) {
+        fail(`import "${imp.spec}": no package found (tried relative, under the root, the bundler's resolver and installed libraries)`);
         continue;
       }
-      if (seenDirs.has(dir)) {
-        fail(`import "${imp.spec}": package ${other.id} imported twice (first at ${seenDirs.get(dir)})`);
+      if (found.events.length === 0) {
+        fail(`import "${imp.spec}": package ${found.id} does not export anything trace-related`);
+        continue;
+      }
+      if (seen.has(found.virtualId)) {
+        fail(`import "${imp.spec}": package ${found.id} imported twice (first at ${seen.get(found.virtualId)})`);
         continue;
       }
       const prefix = imp.name ?? prefixOf(imp.spec);
@@ -91,39 +137,42 @@ export function createContext(rawOptions: Options = {}) {
         fail(`import "${imp.spec}": prefix ${prefix} already used (at ${seenPrefixes.get(prefix)}); name one: //trace:import other "${imp.spec}"`);
         continue;
       }
-      seenDirs.set(dir, at);
+      seen.set(found.virtualId, at);
       seenPrefixes.set(prefix, at);
-      imports.push({ prefix, virtualId: PKG_PREFIX + dir, events: other.events.map((e) => ({ name: e.name, hash: hashOf(e.name, e.params) })) });
+      imports.push({ prefix, virtualId: found.virtualId, events: found.events.map((e) => ({ name: e.name, hash: hashOf(e.name, e.params) })), found });
     }
     return { imports, errors };
   }
 
   /** resolveId: `trace:` specs, our virtual ids, and the runtime entries. */
   async function resolveId(source: string, importer: string | undefined, bundler: BundlerResolve | null): Promise<string | null> {
-    if (source.startsWith(PKG_PREFIX) || source.startsWith(IMPORT_PREFIX)) return source;
-    const entry = RUNTIME_ENTRIES[source];
-    if (entry) return runtimeFile(entry);
+    if (source.startsWith(PKG_PREFIX) || source.startsWith(IMPORT_PREFIX) || source.startsWith(LIB_PREFIX)) return source;
+    const entry = runtimeEntryFile(source);
+    if (entry) return entry;
     const spec = source.startsWith("trace:") ? source.slice(6) : source.startsWith(REQUEST_PREFIX) ? source.slice(REQUEST_PREFIX.length) : null;
     if (spec === null) return null;
-    if (!isWellFormedSpec(spec)) throw new Error(`trace: import "${source}": malformed spec`);
-    const from = importer ? cleanId(importer) : join(root, "index.js");
-    const dir = await resolveSpec(spec, from, root, bundler);
-    if (!dir) throw new Error(`trace: import "${source}": no package found for "${spec}"`);
-    return `${IMPORT_PREFIX}${prefixOf(spec)}:${dir}`;
+    if (!isWellFormedSpec(spec)) throw new Error(`import "trace:${spec}": malformed spec`);
+    const found = await findPackage(spec, importer ? cleanId(importer) : join(root, "index.js"), bundler);
+    if (!found) throw new Error(`import "trace:${spec}": no package found`);
+    // The target's id without its leading NUL, so the id holds only one.
+    return `${IMPORT_PREFIX}${prefixOf(spec)}:${found.virtualId.slice(1)}`;
   }
 
-  /** load: a package module or a `trace:` re-export module. Throws PositionedError on bad directives. */
+  /** load: a package module, a library's, or a `trace:` re-export module. Throws PositionedError on bad directives. */
   async function load(id: string, bundler: BundlerResolve | null): Promise<Loaded | null> {
     if (id.startsWith(IMPORT_PREFIX)) {
       const rest = id.slice(IMPORT_PREFIX.length);
       const colon = rest.indexOf(":");
       const prefix = rest.slice(0, colon);
-      const dir = rest.slice(colon + 1);
-      const pkg = store.get(dir);
-      if (pkg.errors.length > 0) throw pkg.errors[0];
-      if (pkg.events.length === 0) throw new Error(`trace:${pkg.id}: package ${pkg.id} does not export anything trace-related`);
-      const names = pkg.events.map((e) => `${e.name}_Attach as ${prefix}_${e.name}_Attach`);
-      return { code: `export { ${names.join(", ")} } from ${JSON.stringify(PKG_PREFIX + dir)};\n`, watchFiles: pkg.files };
+      const target = `\0${rest.slice(colon + 1)}`;
+      const { id: pkgId, events, files } = targetPackage(target);
+      if (events.length === 0) throw new Error(`trace:${pkgId}: package ${pkgId} does not export anything trace-related`);
+      const names = events.map((e) => `${e.name}_Attach as ${prefix}_${e.name}_Attach`);
+      return { code: `export { ${names.join(", ")} } from ${JSON.stringify(target)};\n`, watchFiles: files };
+    }
+    if (id.startsWith(LIB_PREFIX)) {
+      const { id: pkgId, events, files } = targetPackage(id);
+      return { code: generateLibraryModule(pkgId, events, options.strip), watchFiles: files };
     }
     if (!id.startsWith(PKG_PREFIX)) return null;
     const dir = id.slice(PKG_PREFIX.length);
@@ -132,6 +181,22 @@ export function createContext(rawOptions: Options = {}) {
     const all = [...pkg.errors, ...errors, ...dtsErrorsOf(pkg)];
     if (all.length > 0) throw all[0];
     return { code: generatePackageModule({ id: pkg.id, events: pkg.events, imports }, options.strip), watchFiles: pkg.files };
+  }
+
+  /** What a package or library virtual id stands for. */
+  function targetPackage(target: string): { id: string; events: ManifestEvent[]; entry: string | null; files: string[] } {
+    if (target.startsWith(LIB_PREFIX)) {
+      const rest = target.slice(LIB_PREFIX.length);
+      const colon = rest.indexOf(":");
+      const spec = rest.slice(0, colon);
+      const libDir = rest.slice(colon + 1);
+      const lib = readLibraryAt(spec, libDir);
+      if (!lib) throw new Error(`trace:${spec}: the tracing manifest of the library in ${libDir} is gone`);
+      return { id: lib.id, events: lib.events, entry: lib.entry, files: [lib.manifestPath] };
+    }
+    const pkg = store.get(target.slice(PKG_PREFIX.length));
+    if (pkg.errors.length > 0) throw pkg.errors[0];
+    return { id: pkg.id, events: pkg.events, entry: null, files: pkg.files };
   }
 
   /** transform: rewrite a module of a package that declares or imports events. */
@@ -171,9 +236,13 @@ export function createContext(rawOptions: Options = {}) {
         throw new PositionedError(file, at(node.start), reason);
       };
       if (!isWellFormedSpec(spec)) fail(st.source, `import "trace:${spec}": malformed spec`);
-      const dir = await resolveSpec(spec, path, root, bundler);
-      if (!dir) fail(st.source, `import "trace:${spec}": no package found`);
-      const pkg = store.get(dir!);
+      let pkg: FoundPackage | null = null;
+      try {
+        pkg = await findPackage(spec, path, bundler);
+      } catch (err) {
+        fail(st.source, (err as Error).message);
+      }
+      if (!pkg) return fail(st.source, `import "trace:${spec}": no package found`);
       if (pkg.events.length === 0) fail(st.source, `import "trace:${spec}": package ${pkg.id} does not export anything trace-related`);
       const prefix = prefixOf(spec);
       const names = new Set(pkg.events.map((e) => `${prefix}_${e.name}_Attach`));
@@ -192,16 +261,21 @@ export function createContext(rawOptions: Options = {}) {
       const pkg = store.get(dir);
       if (pkg.errors.length > 0) continue; // reported when its modules are built
       const { imports } = await resolveImports(pkg, bundler);
-      out.push({ pkg, imports: imports.map((i) => ({ prefix: i.prefix, pkg: store.get(i.virtualId.slice(PKG_PREFIX.length)) })) });
+      out.push({ pkg, imports: imports.map((i) => ({ prefix: i.prefix, events: i.found.events })) });
     }
     return out;
   }
 
   /** Writes the declaration file if it changed; returns the errors of types it cannot name. */
   async function writeDts(bundler: BundlerResolve | null): Promise<PositionedError[]> {
-    if (options.dts === false) return [];
+    if (options.dts === false) {
+      if (options.library) writeManifest(root, options.library.name, (await projectPackages(bundler)).map((p) => p.pkg));
+      return [];
+    }
     const out = resolve(root, options.dts);
-    const { text, errors } = generateDts(out, await projectPackages(bundler));
+    const packages = await projectPackages(bundler);
+    if (options.library) writeManifest(root, options.library.name, packages.map((p) => p.pkg));
+    const { text, errors } = generateDts(out, packages, installedLibraries(root));
     writeIfChanged(out, text);
     return errors;
   }

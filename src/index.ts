@@ -1,7 +1,7 @@
 // The unplugin factory: wires bundler hooks to the context, nothing else.
 import { createUnplugin, type UnpluginFactory } from "unplugin";
 import { bundlerResolveOf } from "./bundler-resolve.ts";
-import { createContext, IMPORT_PREFIX, PKG_PREFIX, REQUEST_PREFIX } from "./context.ts";
+import { createContext, IMPORT_PREFIX, LIB_PREFIX, PKG_PREFIX, REQUEST_PREFIX, RUNTIME_ENTRY, runtimeEntryFile } from "./context.ts";
 import { NAME, PositionedError } from "./errors.ts";
 import type { Options } from "./options.ts";
 
@@ -38,6 +38,9 @@ export const unpluginFactory: UnpluginFactory<Options | undefined> = (options) =
     resolveId: {
       filter: { id: OUR_IDS },
       async handler(source, importer) {
+        // esbuild would put our answer in a namespace of its own, where relative
+        // imports between runtime files make second copies; its setup below answers.
+        if (RUNTIME_ENTRY.test(source) && this.getNativeBuildContext?.()?.framework === "esbuild") return null;
         try {
           return await ctx.resolveId(source, importer, bundlerResolveOf(this));
         } catch (err) {
@@ -49,7 +52,7 @@ export const unpluginFactory: UnpluginFactory<Options | undefined> = (options) =
     load: {
       filter: { id: /^\0trace/ },
       async handler(id) {
-        if (!id.startsWith(PKG_PREFIX) && !id.startsWith(IMPORT_PREFIX)) return null;
+        if (!id.startsWith(PKG_PREFIX) && !id.startsWith(IMPORT_PREFIX) && !id.startsWith(LIB_PREFIX)) return null;
         try {
           const loaded = await ctx.load(id, bundlerResolveOf(this));
           if (!loaded) return null;
@@ -71,6 +74,12 @@ export const unpluginFactory: UnpluginFactory<Options | undefined> = (options) =
         } catch (err) {
           fail(this, err);
         }
+      },
+    },
+
+    esbuild: {
+      setup(build) {
+        build.onResolve({ filter: RUNTIME_ENTRY }, (args) => ({ path: runtimeEntryFile(args.path)! }));
       },
     },
 

@@ -22,6 +22,14 @@ export interface Options {
    */
   dts?: string | false | undefined;
   /**
+   * Build a library for npm: package ids become `<name>/<dir below dir>` (the
+   * package in `dir` itself is `<name>`), and a manifest `tracing.json` is written
+   * to the root so apps can attach with `trace:<name>` although `dist/` holds no
+   * directives. Ship `tracing.json` in the package's `files`.
+   * @default undefined (an app)
+   */
+  library?: { name: string; dir?: string | undefined } | undefined;
+  /**
    * In the Vite dev server, inject the live-probing client and serve the UI at `/__tracing/`.
    * @default true
    */
@@ -34,6 +42,7 @@ export interface ResolvedOptions {
   exclude: Array<string | RegExp>;
   dts: string | false;
   live: boolean;
+  library: { name: string; dir: string } | undefined;
 }
 
 export const DEFAULTS = {
@@ -51,6 +60,7 @@ export function resolveOptions(options: Options = {}): ResolvedOptions {
     exclude: options.exclude ? [...options.exclude] : [...DEFAULTS.exclude],
     dts: options.dts ?? DEFAULTS.dts,
     live: options.live ?? DEFAULTS.live,
+    library: options.library ? { name: options.library.name, dir: options.library.dir ?? "src" } : undefined,
   };
 }
 

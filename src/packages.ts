@@ -35,7 +35,7 @@ interface FileEntry {
 
 export type PackageStore = ReturnType<typeof createPackageStore>;
 
-export function createPackageStore(root: string) {
+export function createPackageStore(root: string, idOf: (dir: string) => string = (dir) => packageId(root, dir)) {
   const files = new Map<string, FileEntry>();
 
   const display = (path: string) => relative(root, path).split(sep).join("/") || ".";
@@ -69,7 +69,7 @@ export function createPackageStore(root: string) {
     } catch {
       names = [];
     }
-    const model: PackageModel = { dir, id: packageId(root, dir), files: [], events: [], imports: [], errors: [] };
+    const model: PackageModel = { dir, id: idOf(dir), files: [], events: [], imports: [], errors: [] };
     const seen = new Map<string, EventDirective>();
     for (const name of names) {
       const path = join(dir, name);

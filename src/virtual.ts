@@ -29,6 +29,21 @@ export function hashOf(name: string, params: readonly EventParam[]): string {
   return createHash("sha256").update(signatureOf(name, params)).digest("hex").slice(0, 12);
 }
 
+/**
+ * A prebuilt library's package, known from its manifest: attach by name, checked
+ * against the hash. It does not import the library (esbuild cannot resolve from a
+ * virtual module): the app that traces a library also loads it.
+ */
+export function generateLibraryModule(id: string, events: ReadonlyArray<{ name: string; params: EventParam[] }>, strip: boolean): string {
+  if (strip) return generateStripped({ events, imports: [] });
+  const out = [`import { attachByName as __attachByName } from ${JSON.stringify(RUNTIME)};`];
+  for (const ev of events) {
+    const args = [JSON.stringify(id), JSON.stringify(ev.name), "probe", JSON.stringify(hashOf(ev.name, ev.params)), JSON.stringify(signatureOf(ev.name, ev.params))];
+    out.push(`export function ${ev.name}_Attach(pg, probe) { return __attachByName(pg, ${args.join(", ")}); }`);
+  }
+  return out.join("\n") + "\n";
+}
+
 export function generatePackageModule(pkg: PackageCode, strip: boolean): string {
   return strip ? generateStripped(pkg) : generateLive(pkg);
 }
@@ -61,7 +76,7 @@ function generateLive(pkg: PackageCode): string {
       `  wrap(f) { return (${args}) => f(this, [${args}]); }`,
       `})(${JSON.stringify(pkg.id)}, ${JSON.stringify(ev.name)}, ${params}, ${JSON.stringify(hash)}, ${where}));`,
       `export function ${ev.name}(${args}) { return ${tp}.p !== null ? ${tp}.fire(${args}) : undefined; }`,
-      `export function ${ev.name}_Attach(pg, probe) { return __attach(pg, ${tp}, probe, ${JSON.stringify(hash)}, ${JSON.stringify(ev.name)}); }`,
+      `export function ${ev.name}_Attach(pg, probe) { return __attach(pg, ${tp}, probe, ${JSON.stringify(hash)}, ${JSON.stringify(ev.name)}, ${JSON.stringify(signatureOf(ev.name, ev.params))}); }`,
     );
   }
   for (const imp of pkg.imports) {
@@ -74,7 +89,7 @@ function generateLive(pkg: PackageCode): string {
 
 // With `strip`, trace calls are removed at their sites; what remains referable
 // (a trace function passed as a value, an attach call in a test) does nothing.
-function generateStripped(pkg: PackageCode): string {
+function generateStripped(pkg: { events: ReadonlyArray<{ name: string }>; imports: readonly ResolvedImport[] }): string {
   const out = [`const __probe = { detach() {}, next() { return null; } };`];
   for (const ev of pkg.events) {
     out.push(`export function ${ev.name}() {}`, `export function ${ev.name}_Attach() { return __probe; }`);

@@ -18,13 +18,9 @@ interface Out {
   failures: number;
 }
 
-// esbuild: the plugin resolves `unplugin-tracing/profile` into its own namespace and
-// then loads nothing for it ("Do not know how to load path: unplugin-tracing:…/profile.js").
-// A plugin bug, reported; `it.fails` turns red once it is fixed, to drop this line.
-const knownBroken = new Set(["esbuild"]);
 
 describe.each(bundlers)("recorder and profile built by %s", (bundler) => {
-  (knownBroken.has(bundler) ? it.fails : it)("records tasks on their own tracks, spans as slices, and profiles the callers", async () => {
+  it("records tasks on their own tracks, spans as slices, and profiles the callers", async () => {
     const built = await build(bundler, app, { entry: "main.js" });
     const out = await runJson<Out>(built.file);
     expect(out.failures).toBe(0);
