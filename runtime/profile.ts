@@ -166,15 +166,18 @@ export class EventProfile {
   }
 }
 
-interface BuildOptions {
+export interface BuildOptions {
   mapFrame: FrameMapper | null;
   eventFrames: boolean;
   startWall: number;
   durationMs: number;
 }
 
-/** Stacks -> pprof: one function per name and file, one location per position, one sample per stack. */
-function buildProfile(stacks: readonly StackCount[], o: BuildOptions): Profile {
+/**
+ * Stacks -> pprof: one function per name and file, one location per position, one sample per stack.
+ * @internal Exported for the dev server, which encodes the stacks a page sends.
+ */
+export function buildProfile(stacks: readonly StackCount[], o: BuildOptions): Profile {
   const st = new StringTable();
   const functions = new Map<string, PFunction>();
   const locations = new Map<string, Location>();
