@@ -382,8 +382,11 @@ function settleAll(pending: PromiseLike<unknown>[]): Promise<void> {
   });
 }
 
-/** `*` matches within a path segment and an event name, `**` across `/`. */
-function compilePattern(pattern: string): (tp: Tracepoint) => boolean {
+/**
+ * `*` matches within a path segment and an event name, `**` across `/`.
+ * @internal Exported for the live-probing tools, which filter events by the same patterns.
+ */
+function compilePattern(pattern: string): (tp: { readonly package: string; readonly name: string }) => boolean {
   if (typeof pattern !== "string" || pattern === "") throw new TracingError("attach: pattern must be a non-empty string");
   const full = pattern.includes(":") ? pattern : `${pattern}:*`;
   let src = "";
@@ -400,4 +403,4 @@ function compilePattern(pattern: string): (tp: Tracepoint) => boolean {
   return (tp) => re.test(`${tp.package}:${tp.name}`);
 }
 
-export { lock, unlock, setup, attachProbe, attachChecked, attachByName, attach, tracepoints, defineTracepoint };
+export { lock, unlock, setup, attachProbe, attachChecked, attachByName, attach, tracepoints, defineTracepoint, compilePattern };
