@@ -1,0 +1,164 @@
+// The live-probing client, injected by the plugin into every page the Vite dev
+// server serves (never in builds, never under Vitest). It registers the page with
+// the server over the HMR websocket, reports the page's tracepoints as modules load,
+// applies the probe state the server sends, and streams recorded events in batches.
+//
+// It must not change the page it observes: probes are the recorder's (they return
+// nothing and never throw), the buffer is bounded (a ring: the oldest events are
+// overwritten and counted as dropped), events leave in batches on a timer, and
+// every handler catches its own failures and reports them instead of throwing.
+
+import { Recorder } from "../recorder.ts";
+import { tracepoints } from "../tracing.ts";
+import { checkCollect, checkConfigure } from "./commands.ts";
+import { LIMITS } from "./limits.ts";
+import type { ConfigureMessage, MessageName, Messages, WireEvent, WireTracepoint } from "./protocol.ts";
+import { StackCounter } from "./stack-counter.ts";
+
+/** Events kept between two flushes; beyond it the oldest are dropped. */
+const BUFFER = 20_000;
+/** How often recorded events are sent. */
+const FLUSH_MS = 100;
+/** How often the tracepoint list is checked for modules that loaded since. */
+const POLL_MS = 500;
+
+type Hot = NonNullable<ImportMeta["hot"]>;
+
+function newPageId(): string {
+  const c = globalThis.crypto;
+  if (typeof c?.randomUUID === "function") return c.randomUUID();
+  return `${Date.now().toString(36)}-${Math.random().toString(36).slice(2)}`;
+}
+
+function startClient(hot: Hot): void {
+  const page = newPageId();
+  let online = true;
+  let recorder: Recorder | null = null;
+  let counter: StackCounter | null = null;
+  let state: ConfigureMessage = { patterns: [], stacks: false };
+  let dropped = 0;
+  let failures = 0;
+  let lastReport = "";
+  let flushTimer: ReturnType<typeof setInterval> | undefined;
+
+  const send = <K extends MessageName>(name: K, data: Messages[K]): boolean => {
+    if (!online) return false;
+    try {
+      hot.send(name as string, data as never);
+      return true;
+    } catch {
+      failures++;
+      return false;
+    }
+  };
+  const guard =
+    <T>(fn: (data: T) => void) =>
+    (data: T): void => {
+      try {
+        fn(data);
+      } catch (err) {
+        failures++;
+        send("unplugin-tracing:page-error", { page, message: String((err as Error)?.message ?? err).slice(0, 500) });
+      }
+    };
+
+  const hello = () => send("unplugin-tracing:hello", { page, url: location.href, title: document.title, timeOrigin: performance.timeOrigin });
+
+  function report(force = false): void {
+    const tps = tracepoints();
+    let key = "";
+    for (const t of tps) key += `${t.package}:${t.name}:${t.hash}:${t.probeCount}\n`;
+    if (!force && key === lastReport) return;
+    const list: WireTracepoint[] = tps.slice(0, LIMITS.maxTracepoints).map((t) => ({
+      package: t.package,
+      name: t.name,
+      signature: t.signature,
+      location: t.location,
+      probeCount: t.probeCount,
+    }));
+    if (send("unplugin-tracing:tracepoints", { page, tracepoints: list })) lastReport = key;
+  }
+
+  function flush(): void {
+    const rec = recorder;
+    if (rec === null) return;
+    const recorded = rec.events();
+    dropped += rec.dropped;
+    failures += rec.failures;
+    rec.clear();
+    if (recorded.length === 0 && rec.dropped === 0) return;
+    const events: WireEvent[] = recorded.map((e) => ({ time: e.time, package: e.package, name: e.name, args: e.args, task: { id: e.task.id, name: e.task.name } }));
+    for (let i = 0; i < events.length || i === 0; i += LIMITS.maxBatch) {
+      const batch = events.slice(i, i + LIMITS.maxBatch);
+      // Offline, the batch would pile up in Vite's own send buffer: drop it here instead.
+      if (!send("unplugin-tracing:events", { page, events: batch, dropped, failures })) dropped += batch.length;
+    }
+  }
+
+  function configure(next: ConfigureMessage): void {
+    const same = next.stacks === state.stacks && next.patterns.length === state.patterns.length && next.patterns.every((p, i) => p === state.patterns[i]);
+    if (same) return;
+    flush();
+    recorder?.stop();
+    recorder = null;
+    counter?.stop();
+    counter = null;
+    state = next;
+    if (next.patterns.length > 0) {
+      recorder = new Recorder({ patterns: next.patterns, bufferSize: BUFFER }).start();
+      if (next.stacks) counter = new StackCounter(next.patterns, LIMITS.maxStacks);
+      flushTimer ??= setInterval(guard(flush), FLUSH_MS);
+    } else if (flushTimer !== undefined) {
+      clearInterval(flushTimer);
+      flushTimer = undefined;
+    }
+    report(true);
+  }
+
+  hot.on(
+    "unplugin-tracing:configure",
+    guard((data: unknown) => {
+      const msg = checkConfigure(data);
+      if (typeof msg === "string") throw new Error(msg);
+      configure(msg);
+    }),
+  );
+  hot.on(
+    "unplugin-tracing:collect",
+    guard((data: unknown) => {
+      const msg = checkCollect(data);
+      if (typeof msg === "string") throw new Error(msg);
+      const c = counter;
+      send("unplugin-tracing:stacks", {
+        page,
+        request: msg.request,
+        stacks: c ? c.stacks() : [],
+        startWall: c ? c.startWall : Date.now(),
+        durationMs: c ? c.durationMs : 0,
+      });
+    }),
+  );
+  hot.on("vite:ws:disconnect", () => {
+    online = false;
+  });
+  hot.on(
+    "vite:ws:connect",
+    guard(() => {
+      online = true;
+      hello();
+      report(true);
+    }),
+  );
+
+  hello();
+  report(true);
+  setInterval(guard(() => report()), POLL_MS);
+}
+
+if (import.meta.hot) {
+  try {
+    startClient(import.meta.hot);
+  } catch {
+    // Live probing is a convenience: it must never break the page.
+  }
+}

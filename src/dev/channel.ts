@@ -1,0 +1,82 @@
+// Binds the protocol's incoming messages on Vite's websocket to the hub: each one is
+// size-checked and validated before the hub sees it, and a refused message or a
+// failing handler is answered with `unplugin-tracing:error` and logged. Nothing
+// thrown here reaches Vite's socket handler, which would crash the dev server.
+
+import { LIMITS } from "../../runtime/live/limits.ts";
+import type { Messages } from "../../runtime/live/protocol.ts";
+import type { Hub, Peer } from "./hub.ts";
+import { checks, fitsSize, type Check } from "./validate.ts";
+
+/** The part of Vite's `server.ws` the channel needs. */
+export interface Socket {
+  on(event: string, listener: (data: unknown, client: Peer) => void): void;
+  off(event: string, listener: (data: unknown, client: Peer) => void): void;
+}
+
+export interface Logger {
+  warn(msg: string): void;
+}
+
+type Handlers = { [K in keyof Messages]?: (peer: Peer, msg: Messages[K]) => void };
+
+export function bindChannel(ws: Socket, hub: Hub, logger: Logger): () => void {
+  // At most 20 warnings a minute: a misbehaving client must not flood the terminal.
+  let logged = 0;
+  let windowStart = Date.now();
+  const warn = (msg: string) => {
+    const now = Date.now();
+    if (now - windowStart > 60_000) (windowStart = now), (logged = 0);
+    if (++logged <= 20) logger.warn(`unplugin-tracing: ${msg}`);
+    else if (logged === 21) logger.warn("unplugin-tracing: more refused messages this minute are not shown");
+  };
+
+  const handlers: Handlers = {
+    "unplugin-tracing:hello": (p, m) => hub.hello(p, m),
+    "unplugin-tracing:tracepoints": (p, m) => hub.tracepoints(p, m),
+    "unplugin-tracing:events": (p, m) => hub.events(p, m),
+    "unplugin-tracing:stacks": (p, m) => hub.stacks(p, m),
+    "unplugin-tracing:page-error": (_p, m) => warn(`page ${m.page}: ${m.message}`),
+    "unplugin-tracing:watch": (p, m) => hub.watch(p, m.history ?? true),
+    "unplugin-tracing:attach": (p, m) => hub.attach(p, m),
+    "unplugin-tracing:detach": (p, m) => hub.detach(p, m),
+    "unplugin-tracing:profile": (p, m) => hub.profile(p, m.page, m.request),
+  };
+
+  const listeners: Array<[string, (data: unknown, client: Peer) => void]> = [];
+  for (const [event, handle] of Object.entries(handlers) as Array<[keyof Messages, (p: Peer, m: unknown) => void]>) {
+    const check = checks[event] as Check<unknown> | undefined;
+    const listener = (data: unknown, peer: Peer) => {
+      const refuse = (why: string) => {
+        warn(`refused ${event}: ${why}`);
+        try {
+          peer.send("unplugin-tracing:error", { event, message: why });
+        } catch {
+          // the socket is closing
+        }
+      };
+      try {
+        if (!fitsSize(data)) return refuse(`message larger than ${LIMITS.maxMessageSize} characters`);
+        const msg = check ? check(data) : data;
+        if (typeof msg === "string") return refuse(msg);
+        handle(peer, msg);
+      } catch (err) {
+        refuse(String((err as Error)?.message ?? err));
+      }
+    };
+    ws.on(event, listener);
+    listeners.push([event, listener]);
+  }
+  const gone = (_: unknown, peer: Peer) => {
+    try {
+      hub.disconnect(peer);
+    } catch (err) {
+      warn(`disconnect: ${(err as Error)?.message ?? err}`);
+    }
+  };
+  ws.on("vite:client:disconnect", gone);
+  listeners.push(["vite:client:disconnect", gone]);
+  return () => {
+    for (const [e, l] of listeners) ws.off(e, l);
+  };
+}

@@ -1,0 +1,46 @@
+// The dev-server side of live probing, as Vite hooks: in `vite dev` with HMR on
+// (not in builds, not under Vitest, where `server.hmr` is false) and option `live`,
+// inject the page client, answer the protocol on Vite's own websocket (so its host
+// and token checks apply), serve the UI and print its address.
+
+import type { HtmlTagDescriptor, ViteDevServer } from "vite";
+import { runtimeFile } from "../context.ts";
+import { bindChannel, type Socket } from "./channel.ts";
+import { createHub, type Hub } from "./hub.ts";
+import { encodeProfile } from "./profile-file.ts";
+import { createUiMiddleware, UI_PATH } from "./ui-server.ts";
+
+export interface LiveState {
+  /** The hub of the running dev server, once `configureServer` enabled live probing. */
+  hub: Hub | null;
+}
+
+export function devServerHooks(options: { readonly live: boolean }, state: LiveState = { hub: null }) {
+  let base = "/";
+  return {
+    configureServer(server: ViteDevServer): void {
+      const config = server.config;
+      if (!options.live || config.command !== "serve" || config.server.hmr === false || config.server.ws === false) return;
+      base = config.base;
+      const hub = createHub({ encodeProfile });
+      state.hub = hub;
+      const unbind = bindChannel(server.ws as unknown as Socket, hub, config.logger);
+      server.middlewares.use(createUiMiddleware(base));
+      const printUrls = server.printUrls.bind(server);
+      server.printUrls = () => {
+        printUrls();
+        for (const url of server.resolvedUrls?.local ?? []) config.logger.info(`  ➜  tracing: ${url}${UI_PATH}`);
+      };
+      server.httpServer?.once("close", () => {
+        unbind();
+        hub.close();
+        state.hub = null;
+      });
+    },
+    transformIndexHtml(): HtmlTagDescriptor[] | undefined {
+      if (state.hub === null) return undefined;
+      const file = runtimeFile("live/client").replace(/\\/g, "/");
+      return [{ tag: "script", attrs: { type: "module", src: `${base}@fs${file.startsWith("/") ? "" : "/"}${file}` }, injectTo: "head-prepend" }];
+    },
+  };
+}

@@ -1,0 +1,243 @@
+// The tracing UI at /__tracing/: talks to the dev server over Vite's own HMR client
+// (so the server's host and token settings apply), shows connected pages and their
+// tracepoints, attaches by checkbox or pattern, and shows the events live.
+
+import { toTraceFile, type RecordedEvent } from "../../../runtime/trace-events.ts";
+import type { MessageName, Messages, PageInfo, WireTracepoint } from "../../../runtime/live/protocol.ts";
+import { renderPages, renderPatterns, renderTracepoints, type SidebarActions } from "./sidebar.ts";
+import { EventStore } from "./store.ts";
+import { EventTable } from "./table.ts";
+import { Timeline } from "./timeline.ts";
+
+/** What the UI reads from and writes to: the live socket (a saved recording could stand in). */
+interface Source {
+  on<K extends MessageName>(name: K, cb: (data: Messages[K]) => void): void;
+  on(name: "vite:ws:connect" | "vite:ws:disconnect", cb: () => void): void;
+  send<K extends MessageName>(name: K, data: Messages[K]): void;
+}
+
+const $ = <T extends HTMLElement = HTMLElement>(id: string) => document.getElementById(id) as T;
+const base = document.documentElement.dataset.base ?? "/";
+
+let pages: PageInfo[] = [];
+const tracepoints = new Map<string, WireTracepoint[]>();
+const stores = new Map<string, EventStore>();
+let selected: string | null = null;
+let paused = false;
+let skippedWhilePaused = 0;
+let serverSkipped = 0;
+let nextRequest = 1;
+const openPackages = new Set<string>();
+/** Patterns this UI attached, by page URL: a page that reloads gets them back. */
+const sticky = new Map<string, Set<string>>();
+const seen = new Set<string>();
+
+const table = new EventTable($("rows"), $("spacer"));
+const timeline = new Timeline($<HTMLCanvasElement>("timeline"));
+table.onView = (a, b) => {
+  timeline.view = [a, b];
+  timeline.update();
+};
+timeline.onPick = (t) => {
+  const s = storeOf(selected);
+  if (s) table.scrollToIndex(s.indexAt(t));
+};
+
+function storeOf(page: string | null): EventStore | null {
+  if (page === null) return null;
+  let s = stores.get(page);
+  if (s === undefined) {
+    s = new EventStore();
+    s.setFilter($<HTMLInputElement>("filter").value);
+    stores.set(page, s);
+  }
+  return s;
+}
+
+const current = () => pages.find((p) => p.id === selected) ?? null;
+
+function status(text: string, ok: boolean): void {
+  const el = $("status");
+  el.textContent = text;
+  el.className = ok ? "status" : "status off";
+}
+
+let statsQueued = false;
+function renderStats(): void {
+  if (statsQueued) return;
+  statsQueued = true;
+  requestAnimationFrame(() => {
+    statsQueued = false;
+    const s = storeOf(selected);
+    const p = current();
+    const parts = [`${(s?.size ?? 0).toLocaleString()} shown`, `${(s?.rows.length ?? 0).toLocaleString()} kept`];
+    const lost = (p?.dropped ?? 0) + serverSkipped;
+    const el = $("stats");
+    el.replaceChildren(parts.join(" · "));
+    if (lost > 0) el.append(" · ", Object.assign(document.createElement("span"), { className: "drop", textContent: `${lost.toLocaleString()} dropped` }));
+    if (paused) el.append(` · paused, ${skippedWhilePaused.toLocaleString()} not recorded`);
+  });
+}
+
+function renderSide(): void {
+  const p = current();
+  renderPages($("pages"), pages, selected, actions);
+  renderPatterns($("patterns"), p?.patterns ?? [], actions);
+  renderTracepoints($("tracepoints"), selected ? (tracepoints.get(selected) ?? []) : [], p?.patterns ?? [], actions, openPackages);
+  $<HTMLInputElement>("stacks").checked = p?.stacks ?? $<HTMLInputElement>("stacks").checked;
+}
+
+function select(page: string | null): void {
+  selected = page;
+  const s = storeOf(page);
+  table.store = timeline.store = s;
+  table.timeOrigin = current()?.timeOrigin ?? 0;
+  table.follow = true;
+  table.update();
+  timeline.update();
+  renderSide();
+  renderStats();
+}
+
+function remember(url: string, patterns: string[], on: boolean): void {
+  let set = sticky.get(url);
+  if (!set) sticky.set(url, (set = new Set()));
+  for (const p of patterns) on ? set.add(p) : set.delete(p);
+}
+
+let source: Source;
+
+const actions: SidebarActions = {
+  select,
+  attach(patterns) {
+    const p = current();
+    if (!p) return;
+    remember(p.url, patterns, true);
+    source.send("unplugin-tracing:attach", { page: p.id, patterns, stacks: $<HTMLInputElement>("stacks").checked });
+  },
+  detach(patterns) {
+    const p = current();
+    if (!p) return;
+    remember(p.url, patterns, false);
+    source.send("unplugin-tracing:detach", { page: p.id, patterns });
+  },
+};
+
+function download(name: string, blob: Blob): void {
+  const a = Object.assign(document.createElement("a"), { href: URL.createObjectURL(blob), download: name });
+  document.body.append(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(a.href), 10_000);
+}
+
+const fileName = (p: PageInfo, ext: string) => `trace-${new URL(p.url).pathname.replace(/[^\w]+/g, "-").replace(/^-|-$/g, "") || "page"}-${new Date().toISOString().replace(/[:.]/g, "-")}.${ext}`;
+
+function wire(src: Source): void {
+  source = src;
+  src.on("unplugin-tracing:pages", (m) => {
+    const before = current();
+    pages = m.pages;
+    // A page that reloaded comes back with a new id: follow it, and re-attach what this UI had attached there.
+    for (const p of pages) {
+      if (seen.has(p.id)) continue;
+      seen.add(p.id);
+      const want = [...(sticky.get(p.url) ?? [])].filter((x) => !p.patterns.includes(x));
+      if (want.length) src.send("unplugin-tracing:attach", { page: p.id, patterns: want, stacks: $<HTMLInputElement>("stacks").checked });
+    }
+    if (!current()) {
+      const next = pages.find((p) => p.url === before?.url) ?? pages[0] ?? null;
+      select(next?.id ?? null);
+    } else {
+      table.timeOrigin = current()!.timeOrigin;
+      renderSide();
+      renderStats();
+    }
+    for (const id of stores.keys()) if (id !== selected && !pages.some((p) => p.id === id)) stores.delete(id);
+    status(`connected · ${pages.length} page${pages.length === 1 ? "" : "s"}`, true);
+  });
+  src.on("unplugin-tracing:page-tracepoints", (m) => {
+    tracepoints.set(m.page, m.tracepoints);
+    if (m.page === selected) renderSide();
+  });
+  src.on("unplugin-tracing:page-events", (m) => {
+    serverSkipped = m.skipped;
+    if (paused && !m.history) {
+      skippedWhilePaused += m.events.length;
+      renderStats();
+      return;
+    }
+    storeOf(m.page)!.add(m.events);
+    if (m.page === selected) {
+      table.update();
+      timeline.update();
+      renderStats();
+    }
+  });
+  src.on("unplugin-tracing:profile-data", (m) => {
+    const bytes = Uint8Array.from(atob(m.base64), (c) => c.charCodeAt(0));
+    const p = pages.find((x) => x.id === m.page);
+    download(p ? fileName(p, "pb.gz") : "profile.pb.gz", new Blob([bytes], { type: "application/octet-stream" }));
+  });
+  src.on("unplugin-tracing:error", (m) => {
+    console.warn(`unplugin-tracing: ${m.event ?? ""} ${m.message}`);
+    status(`error: ${m.message}`, false);
+  });
+  src.on("vite:ws:disconnect", () => status("disconnected from the dev server", false));
+  src.send("unplugin-tracing:watch", { history: true });
+}
+
+$("attach").addEventListener("submit", (ev) => {
+  ev.preventDefault();
+  const input = $<HTMLInputElement>("pattern");
+  const patterns = input.value.split(/[\s,]+/).filter(Boolean);
+  if (patterns.length) actions.attach(patterns), (input.value = "");
+});
+$("stacks").addEventListener("change", () => {
+  const p = current();
+  if (p) source.send("unplugin-tracing:attach", { page: p.id, patterns: [], stacks: $<HTMLInputElement>("stacks").checked });
+});
+let filterTimer: ReturnType<typeof setTimeout> | undefined;
+$("filter").addEventListener("input", () => {
+  clearTimeout(filterTimer);
+  filterTimer = setTimeout(() => {
+    const text = $<HTMLInputElement>("filter").value;
+    for (const s of stores.values()) s.setFilter(text);
+    table.update();
+    timeline.update();
+    renderStats();
+  }, 120);
+});
+$("pause").addEventListener("click", () => {
+  paused = !paused;
+  skippedWhilePaused = 0;
+  $("pause").textContent = paused ? "Resume" : "Pause";
+  $("pause").classList.toggle("on", paused);
+  renderStats();
+});
+$("clear").addEventListener("click", () => {
+  storeOf(selected)?.clear();
+  table.follow = true;
+  table.update();
+  timeline.update();
+  renderStats();
+});
+$("trace").addEventListener("click", () => {
+  const p = current();
+  const s = storeOf(selected);
+  if (!p || !s) return;
+  const events: RecordedEvent[] = [];
+  for (let i = 0; i < s.size; i++) {
+    const r = s.at(i)!;
+    events.push({ time: r.time, package: r.package, name: r.name, args: r.args, task: r.task });
+  }
+  const file = toTraceFile(events, { processName: p.url, dropped: p.dropped + s.evicted, failures: p.failures });
+  download(fileName(p, "json"), new Blob([JSON.stringify(file)], { type: "application/json" }));
+});
+$("pprof").addEventListener("click", () => {
+  const p = current();
+  if (p) source.send("unplugin-tracing:profile", { page: p.id, request: nextRequest++ });
+});
+
+const { createHotContext } = (await import(/* @vite-ignore */ `${base}@vite/client`)) as { createHotContext(owner: string): Source };
+wire(createHotContext(`${base}__tracing/`));

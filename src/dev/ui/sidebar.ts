@@ -1,0 +1,87 @@
+// The side panel: connected pages, the selected page's attached patterns, and its
+// tracepoints grouped by package with probe counts and a checkbox each.
+
+import type { PageInfo, WireTracepoint } from "../../../runtime/live/protocol.ts";
+
+export interface SidebarActions {
+  select(page: string): void;
+  attach(patterns: string[]): void;
+  detach(patterns: string[]): void;
+}
+
+const h = <K extends keyof HTMLElementTagNameMap>(tag: K, props: Record<string, unknown> = {}, ...kids: (Node | string)[]): HTMLElementTagNameMap[K] => {
+  const el = Object.assign(document.createElement(tag), props) as HTMLElementTagNameMap[K];
+  el.append(...kids);
+  return el;
+};
+
+export function renderPages(ul: HTMLElement, pages: PageInfo[], selected: string | null, act: SidebarActions): void {
+  ul.replaceChildren();
+  if (pages.length === 0) {
+    ul.append(h("li", { className: "empty", textContent: "no page connected: open the app" }));
+    return;
+  }
+  for (const p of pages) {
+    const li = h(
+      "li",
+      { className: p.id === selected ? "sel" : "" },
+      h("div", { className: "url", textContent: p.url }),
+      h("div", { className: "meta", textContent: `${p.title || "untitled"} · ${p.received.toLocaleString()} events${p.dropped ? ` · ${p.dropped.toLocaleString()} dropped` : ""}` }),
+    );
+    li.dataset.page = p.id;
+    li.addEventListener("click", () => act.select(p.id));
+    ul.append(li);
+  }
+}
+
+export function renderPatterns(box: HTMLElement, patterns: string[], act: SidebarActions): void {
+  box.replaceChildren(
+    ...patterns.map((p) => {
+      const x = h("button", { title: `detach ${p}`, textContent: "×" });
+      x.addEventListener("click", () => act.detach([p]));
+      return h("span", { className: "chip" }, p, x);
+    }),
+  );
+}
+
+export function renderTracepoints(box: HTMLElement, tps: WireTracepoint[], patterns: string[], act: SidebarActions, open: Set<string>): void {
+  box.replaceChildren();
+  box.className = tps.length ? "" : "empty";
+  if (tps.length === 0) {
+    box.textContent = "none loaded yet";
+    return;
+  }
+  const byPkg = new Map<string, WireTracepoint[]>();
+  for (const t of tps) {
+    let list = byPkg.get(t.package);
+    if (!list) byPkg.set(t.package, (list = []));
+    list.push(t);
+  }
+  const on = new Set(patterns);
+  for (const [pkg, list] of byPkg) {
+    const all = on.has(`${pkg}:*`) || on.has(pkg);
+    const pkgBox = h("input", { type: "checkbox", checked: all, title: `attach ${pkg}:*` });
+    pkgBox.dataset.pattern = `${pkg}:*`;
+    pkgBox.addEventListener("click", (ev) => ev.stopPropagation());
+    pkgBox.addEventListener("change", () => (pkgBox.checked ? act.attach([`${pkg}:*`]) : act.detach([`${pkg}:*`, pkg])));
+    const probes = list.reduce((n, t) => n + t.probeCount, 0);
+    const details = h("details", { className: "pkg", open: open.size === 0 || open.has(pkg) }, h("summary", {}, pkgBox, ` ${pkg} `, h("span", { className: probes ? "count live" : "count", textContent: `(${list.length})` })));
+    details.addEventListener("toggle", () => (details.open ? open.add(pkg) : open.delete(pkg)));
+    for (const t of list) {
+      const pattern = `${t.package}:${t.name}`;
+      const cb = h("input", { type: "checkbox", checked: all || on.has(pattern), disabled: all });
+      cb.dataset.pattern = pattern;
+      cb.addEventListener("change", () => (cb.checked ? act.attach([pattern]) : act.detach([pattern])));
+      details.append(
+        h(
+          "label",
+          { className: "tp", title: `${t.signature}\n${t.location}` },
+          cb,
+          h("span", { className: "sig", textContent: t.signature }),
+          h("span", { className: t.probeCount ? "count live" : "count", title: "probes attached", textContent: String(t.probeCount) }),
+        ),
+      );
+    }
+    box.append(details);
+  }
+}
