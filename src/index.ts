@@ -2,6 +2,7 @@
 import { createUnplugin, type UnpluginFactory } from "unplugin";
 import { bundlerResolveOf } from "./bundler-resolve.ts";
 import { createContext, IMPORT_PREFIX, LIB_PREFIX, PKG_PREFIX, REQUEST_PREFIX, RUNTIME_ENTRY, runtimeEntryFile } from "./context.ts";
+import { devServerHooks } from "./dev/index.ts";
 import { NAME, PositionedError } from "./errors.ts";
 import type { Options } from "./options.ts";
 
@@ -91,6 +92,8 @@ export const unpluginFactory: UnpluginFactory<Options | undefined> = (options) =
       configResolved(config) {
         ctx.setRoot(config.root);
       },
+      // Live probing in the dev server (src/dev/).
+      ...devServerHooks(ctx.options),
     },
 
     // webpack and Rspack take `trace:` for a URL scheme and fail before any
