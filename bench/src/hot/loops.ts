@@ -1,0 +1,196 @@
+//trace:event traceTick(i: number, s: number)
+//trace:event traceReq(req: { id: number; path: string }, msg: string)
+//trace:event traceActive(i: number, s: number)
+//trace:event traceTen(i: number, s: number)
+//trace:event traceStep(i: number)
+// The hot loops measured by bench/run.mjs. Every loop is its own function (its own
+// feedback and optimised code) and differs from `baseline` by one line only.
+// `sink` is a module variable, so no loop can be folded away; the harness xors
+// every result into its own sink as well.
+import dc from "node:diagnostics_channel";
+import { EventEmitter } from "node:events";
+import createDebug from "debug";
+
+export let sink = 0;
+let acc = 0;
+
+/** The probe, the direct call and every subscriber do this trivial work. */
+export function work(i: number, s: number): void {
+  acc = (acc ^ i ^ s) & 0x3fffffff;
+}
+export const accOf = () => acc;
+
+const chGuarded = dc.channel("bench:idle-guarded");
+const chPlain = dc.channel("bench:idle-plain");
+const chActive = dc.channel("bench:active");
+const chTen = dc.channel("bench:ten");
+const eeIdle = new EventEmitter();
+const eeActive = new EventEmitter();
+const eeTen = new EventEmitter();
+const log = createDebug("bench:hot");
+const listeners: Array<(i: number, s: number) => void> = [];
+
+// --- idle ---------------------------------------------------------------------
+
+export function baseline(n: number): number {
+  for (let i = 0; i < n; i++) {
+    sink = (sink ^ i) & 0x3fffffff;
+  }
+  return sink;
+}
+
+export function idlePrimitive(n: number): number {
+  for (let i = 0; i < n; i++) {
+    traceTick(i, sink);
+    sink = (sink ^ i) & 0x3fffffff;
+  }
+  return sink;
+}
+
+export function idleObject(n: number): number {
+  for (let i = 0; i < n; i++) {
+    traceReq({ id: i, path: `/items/${i}` }, `request ${i} after ${sink}`);
+    sink = (sink ^ i) & 0x3fffffff;
+  }
+  return sink;
+}
+
+export function dcGuarded(n: number): number {
+  for (let i = 0; i < n; i++) {
+    if (chGuarded.hasSubscribers) chGuarded.publish({ i, s: sink });
+    sink = (sink ^ i) & 0x3fffffff;
+  }
+  return sink;
+}
+
+export function dcPlain(n: number): number {
+  for (let i = 0; i < n; i++) {
+    chPlain.publish({ i, s: sink });
+    sink = (sink ^ i) & 0x3fffffff;
+  }
+  return sink;
+}
+
+export function debugDisabled(n: number): number {
+  for (let i = 0; i < n; i++) {
+    log("tick %d %d", i, sink);
+    sink = (sink ^ i) & 0x3fffffff;
+  }
+  return sink;
+}
+
+export function listenersCheck(n: number): number {
+  for (let i = 0; i < n; i++) {
+    if (listeners.length !== 0) for (let j = 0; j < listeners.length; j++) listeners[j]!(i, sink);
+    sink = (sink ^ i) & 0x3fffffff;
+  }
+  return sink;
+}
+
+export function eeNoListener(n: number): number {
+  for (let i = 0; i < n; i++) {
+    eeIdle.emit("tick", i, sink);
+    sink = (sink ^ i) & 0x3fffffff;
+  }
+  return sink;
+}
+
+// --- one active probe, and the alternatives -----------------------------------
+
+export function direct(n: number): number {
+  for (let i = 0; i < n; i++) {
+    work(i, sink);
+    sink = (sink ^ i) & 0x3fffffff;
+  }
+  return sink;
+}
+
+export function activeOne(n: number): number {
+  for (let i = 0; i < n; i++) {
+    traceActive(i, sink);
+    sink = (sink ^ i) & 0x3fffffff;
+  }
+  return sink;
+}
+
+export function dcOne(n: number): number {
+  for (let i = 0; i < n; i++) {
+    if (chActive.hasSubscribers) chActive.publish({ i, s: sink });
+    sink = (sink ^ i) & 0x3fffffff;
+  }
+  return sink;
+}
+
+export function eeOne(n: number): number {
+  for (let i = 0; i < n; i++) {
+    eeActive.emit("tick", i, sink);
+    sink = (sink ^ i) & 0x3fffffff;
+  }
+  return sink;
+}
+
+export function activeTen(n: number): number {
+  for (let i = 0; i < n; i++) {
+    traceTen(i, sink);
+    sink = (sink ^ i) & 0x3fffffff;
+  }
+  return sink;
+}
+
+export function dcTen(n: number): number {
+  for (let i = 0; i < n; i++) {
+    if (chTen.hasSubscribers) chTen.publish({ i, s: sink });
+    sink = (sink ^ i) & 0x3fffffff;
+  }
+  return sink;
+}
+
+export function eeTenEmit(n: number): number {
+  for (let i = 0; i < n; i++) {
+    eeTen.emit("tick", i, sink);
+    sink = (sink ^ i) & 0x3fffffff;
+  }
+  return sink;
+}
+
+/** Attaches the active cases' probes and subscribers; never detached. */
+export function attachActive(setup: (fn: () => void) => void, ProbeGroup: new () => any): void {
+  const pg = new ProbeGroup();
+  const ten = Array.from({ length: 10 }, (_, k) => (i: number, s: number) => work(i + k, s));
+  setup(() => {
+    traceActive_Attach(pg, work);
+    for (const f of ten) traceTen_Attach(pg, f);
+  });
+  chActive.subscribe((m: any) => work(m.i, m.s));
+  eeActive.on("tick", work);
+  for (const f of ten) {
+    chTen.subscribe((m: any) => f(m.i, m.s));
+    eeTen.on("tick", f);
+  }
+}
+
+// --- await, idle --------------------------------------------------------------
+
+export async function asyncPlain(n: number): Promise<number> {
+  for (let i = 0; i < n; i++) {
+    sink = (sink ^ i) & 0x3fffffff;
+  }
+  return sink;
+}
+
+export async function asyncAwaitIdle(n: number): Promise<number> {
+  for (let i = 0; i < n; i++) {
+    await traceStep(i);
+    sink = (sink ^ i) & 0x3fffffff;
+  }
+  return sink;
+}
+
+/** Reference only: what an `await` that always yields would cost. */
+export async function asyncAwaitAlways(n: number): Promise<number> {
+  for (let i = 0; i < n; i++) {
+    await undefined;
+    sink = (sink ^ i) & 0x3fffffff;
+  }
+  return sink;
+}

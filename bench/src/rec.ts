@@ -1,0 +1,32 @@
+// The recorder attached to one event, in its own process (its probes and buffer
+// would disturb the other cases):
+//   node --allow-natives-syntax bench/out/rec.mjs <rounds> <warmup>
+import { Recorder } from "unplugin-tracing/recorder";
+import { keep, runGroups } from "../lib/harness.mjs";
+import * as R from "./rec/loops.ts";
+
+const [rounds = 30, warmup = 5] = process.argv.slice(2).map(Number);
+const rec = new Recorder({ patterns: "rec:traceRec", bufferSize: 100_000 }).start();
+const results = await runGroups(
+  [
+    {
+      name: "recorder",
+      n: 20_000,
+      ref: "recBaseline",
+      cases: [
+        { id: "recBaseline", label: "loop without tracing (baseline, recorder process)", fn: R.baseline },
+        { id: "recorded", label: "recorder attached: traceRec(i, sink)", fn: R.recorded },
+      ],
+    },
+  ],
+  { warmup, rounds },
+);
+rec.stop();
+const events = rec.events();
+console.log(
+  JSON.stringify({
+    results,
+    recorder: { events: events.length, dropped: rec.dropped, failures: rec.failures, sample: events.at(-1) },
+    keep: keep ^ R.sink,
+  }),
+);
