@@ -1,4 +1,5 @@
 // The unplugin factory: wires bundler hooks to the context, nothing else.
+import { resolve } from "node:path";
 import { createUnplugin, type UnpluginFactory } from "unplugin";
 import { bundlerResolveOf } from "./bundler-resolve.ts";
 import { createContext, IMPORT_PREFIX, LIB_PREFIX, PKG_PREFIX, REQUEST_PREFIX, RUNTIME_ENTRY, runtimeEntryFile } from "./context.ts";
@@ -19,6 +20,18 @@ function fail(hookThis: any, err: unknown): never {
     hookThis.error(err.message);
   }
   throw err;
+}
+
+/**
+ * esbuild locates an error a plugin throws at the plugin's own stack frame, and
+ * unplugin (3.7, getEsbuildPlugin in dist/index.mjs) hands `this.error` to esbuild
+ * only when the hook returns. So for esbuild a positioned error is reported with
+ * the user's file and the hook returns; the build fails all the same.
+ */
+function reportedOnReturn(hookThis: any, err: unknown, root: string): boolean {
+  if (!(err instanceof PositionedError) || hookThis.getNativeBuildContext?.()?.framework !== "esbuild") return false;
+  hookThis.error({ message: err.message, loc: { file: resolve(root, err.file), line: err.pos.line, column: err.pos.column - 1 } });
+  return true;
 }
 
 export const unpluginFactory: UnpluginFactory<Options | undefined> = (options) => {
@@ -60,6 +73,7 @@ export const unpluginFactory: UnpluginFactory<Options | undefined> = (options) =
           for (const f of loaded.watchFiles) this.addWatchFile(f);
           return { code: loaded.code, map: null };
         } catch (err) {
+          if (reportedOnReturn(this, err, ctx.root)) return { code: "", map: null };
           fail(this, err);
         }
       },
@@ -73,6 +87,7 @@ export const unpluginFactory: UnpluginFactory<Options | undefined> = (options) =
           for (const f of watchFiles) this.addWatchFile(f);
           return result;
         } catch (err) {
+          if (reportedOnReturn(this, err, ctx.root)) return null;
           fail(this, err);
         }
       },
