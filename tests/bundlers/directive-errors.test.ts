@@ -32,5 +32,10 @@ describe.each(cases)("directive error: %s", (fixture, expected) => {
   it.each(bundlers)("%s", async (bundler) => {
     const message = await buildError(bundler, `errors/${fixture}`);
     expect(message).toContain(expected);
+    if (bundler === "esbuild") {
+      // esbuild prints its own location first (0-based column): the user's file, not the plugin's.
+      const [, file, line] = /^(.+?):(\d+):\d+: /.exec(expected)!;
+      expect(message).toMatch(new RegExp(`\\n${file}:${line}:\\d+: ERROR: \\[plugin: unplugin-tracing\\] `));
+    }
   });
 });
