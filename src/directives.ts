@@ -100,13 +100,14 @@ const SIG_PREFIX = "declare function ";
 
 /** `traceHello(who: string, n?: number)` -> name and parameters; errors at offsets into `sig`. */
 export function parseEventSignature(sig: string, fail: Fail): { name: string; params: EventParam[] } | null {
-  const name = /^[A-Za-z_$][\w$]*/.exec(sig)?.[0];
+  // Any JS identifier: an ASCII-only pattern would cut traceÜmlaut to "trace".
+  const name = /^[\p{ID_Start}_$][\p{ID_Continue}$\u200c\u200d]*/u.exec(sig)?.[0];
   if (!name) return fail(0, `event: want a call signature like traceName(arg: type), have "${sig}"`), null;
   if (!name.startsWith("trace")) return fail(0, `event name ${name} must start with "trace"`), null;
   const text = `${SIG_PREFIX}${sig};`;
   const { program, errors } = parseSync("signature.ts", text, { lang: "ts", sourceType: "module" });
   const decl = program.body[0] as any;
-  if (errors.length > 0 || program.body.length !== 1 || decl?.type !== "TSDeclareFunction") {
+  if (errors.length > 0 || program.body.length !== 1 || decl?.type !== "TSDeclareFunction" || decl.id?.name !== name) {
     return fail(0, `event: ${sig} is not a call signature like ${name}(arg: type)`), null;
   }
   const off = (node: { start: number }) => Math.max(0, node.start - SIG_PREFIX.length);
