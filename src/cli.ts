@@ -4,6 +4,7 @@ import { existsSync, statSync } from "node:fs";
 import { createRequire } from "node:module";
 import { resolve } from "node:path";
 import { createContext } from "./context.ts";
+import { watch, WATCH_HELP, WatchUsageError } from "./dev/watch.ts";
 import { PositionedError } from "./errors.ts";
 import { resolveSpec } from "./resolve.ts";
 import { findPackageDirs } from "./scan.ts";
@@ -15,7 +16,7 @@ usage:
                                    (dir/... lists every package below dir)
   tstrace gen [--root DIR] [--out FILE]
                                    write the declaration file (default tracing-env.d.ts in the root)
-  tstrace help                     show this text
+${WATCH_HELP}  tstrace help                     show this text
 `;
 
 class UsageError extends Error {}
@@ -95,6 +96,12 @@ async function main(argv: string[]): Promise<number> {
       return list(rest);
     case "gen":
       return gen(rest);
+    case "watch":
+      return watch(rest, {
+        stdout: (t) => process.stdout.write(t),
+        stderr: (t) => process.stderr.write(t),
+        stopped: new Promise((r) => process.once("SIGINT", () => r())),
+      });
     case "help":
     case "--help":
     case "-h":
@@ -110,7 +117,7 @@ main(process.argv.slice(2)).then(
     process.exitCode = code;
   },
   (err) => {
-    if (err instanceof UsageError) {
+    if (err instanceof UsageError || err instanceof WatchUsageError) {
       process.stderr.write(`tstrace: ${err.message}\n\n${HELP}`);
       process.exitCode = 2;
     } else {

@@ -5,7 +5,7 @@ const CSS = `
 :root { --bg:#fff; --fg:#1d2330; --muted:#6b7385; --line:#e3e6ec; --side:#f6f7f9; --accent:#2f6fdb; --warn:#b45309; --row:22px;
   font: 13px/1.4 system-ui, -apple-system, "Segoe UI", sans-serif; color: var(--fg); background: var(--bg); color-scheme: light; }
 * { box-sizing: border-box; }
-body { margin: 0; height: 100vh; display: grid; grid-template: "head head" auto "side main" 1fr / 320px 1fr; }
+body { margin: 0; height: 100vh; display: grid; grid-template: "head head" auto "side main" 1fr / 360px 1fr; }
 header { grid-area: head; display: flex; gap: 16px; align-items: center; padding: 8px 14px; border-bottom: 1px solid var(--line); }
 header h1 { font-size: 14px; margin: 0; font-weight: 600; }
 header .status { color: var(--muted); }

@@ -27,7 +27,7 @@ let paused = false;
 let skippedWhilePaused = 0;
 let serverSkipped = 0;
 let nextRequest = 1;
-const openPackages = new Set<string>();
+const closedPackages = new Set<string>();
 /** Patterns this UI attached, by page URL: a page that reloads gets them back. */
 const sticky = new Map<string, Set<string>>();
 const seen = new Set<string>();
@@ -83,7 +83,7 @@ function renderSide(): void {
   const p = current();
   renderPages($("pages"), pages, selected, actions);
   renderPatterns($("patterns"), p?.patterns ?? [], actions);
-  renderTracepoints($("tracepoints"), selected ? (tracepoints.get(selected) ?? []) : [], p?.patterns ?? [], actions, openPackages);
+  renderTracepoints($("tracepoints"), selected ? (tracepoints.get(selected) ?? []) : [], p?.patterns ?? [], actions, closedPackages);
   $<HTMLInputElement>("stacks").checked = p?.stacks ?? $<HTMLInputElement>("stacks").checked;
 }
 

@@ -44,7 +44,7 @@ export function renderPatterns(box: HTMLElement, patterns: string[], act: Sideba
   );
 }
 
-export function renderTracepoints(box: HTMLElement, tps: WireTracepoint[], patterns: string[], act: SidebarActions, open: Set<string>): void {
+export function renderTracepoints(box: HTMLElement, tps: WireTracepoint[], patterns: string[], act: SidebarActions, closed: Set<string>): void {
   box.replaceChildren();
   box.className = tps.length ? "" : "empty";
   if (tps.length === 0) {
@@ -65,8 +65,8 @@ export function renderTracepoints(box: HTMLElement, tps: WireTracepoint[], patte
     pkgBox.addEventListener("click", (ev) => ev.stopPropagation());
     pkgBox.addEventListener("change", () => (pkgBox.checked ? act.attach([`${pkg}:*`]) : act.detach([`${pkg}:*`, pkg])));
     const probes = list.reduce((n, t) => n + t.probeCount, 0);
-    const details = h("details", { className: "pkg", open: open.size === 0 || open.has(pkg) }, h("summary", {}, pkgBox, ` ${pkg} `, h("span", { className: probes ? "count live" : "count", textContent: `(${list.length})` })));
-    details.addEventListener("toggle", () => (details.open ? open.add(pkg) : open.delete(pkg)));
+    const details = h("details", { className: "pkg", open: !closed.has(pkg) }, h("summary", {}, pkgBox, ` ${pkg} `, h("span", { className: probes ? "count live" : "count", textContent: `(${list.length})` })));
+    details.addEventListener("toggle", () => (details.open ? closed.delete(pkg) : closed.add(pkg)));
     for (const t of list) {
       const pattern = `${t.package}:${t.name}`;
       const cb = h("input", { type: "checkbox", checked: all || on.has(pattern), disabled: all });

@@ -89,7 +89,7 @@ export class Timeline {
     }
     // The table's rows, as a band; and the time axis.
     const [a, b] = this.view;
-    if (b > a && a < n) {
+    if (b > a && a < n && (a > 0 || b < n)) {
       const xa = LABEL + ((s.at(a)!.time - t0) / (t1 - t0)) * cols;
       const xb = LABEL + ((s.at(Math.min(n, b) - 1)!.time - t0) / (t1 - t0)) * cols;
       g.fillStyle = "rgba(47,111,219,0.12)";
