@@ -66,10 +66,11 @@ function generateLive(pkg: PackageCode): string {
       `    let w = null;`,
       `    for (let i = 0; i < ps.length; i++) {`,
       `      const p = ps[i];`,
-      `      if (p.on) {`,
-      `        const r = p.fn(${args});`,
-      `        if (r != null && typeof r.then === "function") (w ??= []).push(r);`,
-      `      }`,
+      // Every probe of a live list is on until an unlock publishes a new list, which
+      // only a probe of this firing can cause: check \`on\` only after that happened.
+      `      if (i !== 0 && this.p !== ps && !p.on) continue;`,
+      `      const r = p.fn(${args});`,
+      `      if (r != null && typeof r.then === "function") (w ??= []).push(r);`,
       `    }`,
       `    return w === null ? undefined : this.settle(w);`,
       `  }`,
