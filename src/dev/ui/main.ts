@@ -84,7 +84,6 @@ function renderSide(): void {
   renderPages($("pages"), pages, selected, actions);
   renderPatterns($("patterns"), p?.patterns ?? [], actions);
   renderTracepoints($("tracepoints"), selected ? (tracepoints.get(selected) ?? []) : [], p?.patterns ?? [], actions, closedPackages);
-  $<HTMLInputElement>("stacks").checked = p?.stacks ?? $<HTMLInputElement>("stacks").checked;
 }
 
 function select(page: string | null): void {
@@ -95,6 +94,9 @@ function select(page: string | null): void {
   table.follow = true;
   table.update();
   timeline.update();
+  // Set from the page only when it is selected: a page list in flight must not undo a click.
+  const p = current();
+  if (p) $<HTMLInputElement>("stacks").checked = p.stacks;
   renderSide();
   renderStats();
 }

@@ -1,0 +1,84 @@
+// Issue 6: `tstrace watch` against a running dev server, with a page driven in Chromium.
+import { spawn } from "node:child_process";
+import { mkdtempSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import type { Browser } from "playwright-core";
+import { afterAll, beforeAll, expect, it } from "vitest";
+import { launch, rawClient, startDev, until, type Dev } from "./helpers.ts";
+
+const cli = fileURLToPath(new URL("../../dist/src/cli.js", import.meta.url));
+let dev: Dev;
+let browser: Browser;
+
+beforeAll(async () => {
+  dev = await startDev();
+  browser = await launch();
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await dev?.server.close();
+});
+
+it("issue 6: tstrace watch --json prints the events of the patterns, writes --out, detaches on Ctrl-C", async () => {
+  const out = join(mkdtempSync(join(tmpdir(), "tstrace-watch-")), "trace.json");
+  const child = spawn(process.execPath, [cli, "watch", dev.url, "src/jobs:traceJobDone", "src/chat", "--json", "--out", out], { stdio: ["ignore", "pipe", "pipe"] });
+  let stdout = "";
+  let stderr = "";
+  child.stdout.on("data", (d) => (stdout += d));
+  child.stderr.on("data", (d) => (stderr += d));
+  const exited = new Promise<number | null>((r) => child.on("exit", (code) => r(code)));
+  await until(() => stderr, (s) => s.includes("watching"), "the watcher to attach");
+
+  const page = await browser.newPage();
+  await page.goto(dev.url);
+  await page.click("#run");
+  await page.click("#chat");
+  const lines = await until(
+    () => stdout.split("\n").filter(Boolean),
+    (l) => l.length === 5,
+    "five JSON lines",
+  );
+  const events = lines.map((l) => JSON.parse(l));
+  expect(events.map((e) => `${e.package}:${e.event}`).sort()).toEqual([...Array(4).fill("src/jobs:traceJobDone"), "src/chat:traceMessage"].sort());
+  expect(events.find((e) => e.event === "traceMessage").args).toEqual({ from: "JP", text: "hello" });
+  expect(events.find((e) => e.args.job === "missing-docs").args.ok).toBe(false);
+  expect(Math.abs(events[0].time - Date.now())).toBeLessThan(60_000);
+
+  child.kill("SIGINT");
+  expect(await exited).toBe(0);
+  expect(stderr).toContain(`wrote 5 events to ${out}`);
+  const trace = JSON.parse(readFileSync(out, "utf8"));
+  expect(trace.traceEvents.filter((e: { ph: string }) => e.ph === "i")).toHaveLength(5);
+  // Detached: the page is left with no patterns.
+  const viewer = await rawClient(dev);
+  viewer.send("unplugin-tracing:watch", { history: false });
+  await until(() => viewer.last("unplugin-tracing:pages"), (m) => m?.pages.length === 1 && m.pages[0].patterns.length === 0, "no patterns left");
+  viewer.ws.close();
+  await page.close();
+});
+
+it("issue 6: tstrace watch --page waits for a matching page and prints plain lines", async () => {
+  const child = spawn(process.execPath, [cli, "watch", `${dev.url}__tracing/`, "src/chat:*", "--page", "?who=watch"], { stdio: ["ignore", "pipe", "pipe"] });
+  let stdout = "";
+  let stderr = "";
+  child.stdout.on("data", (d) => (stdout += d));
+  child.stderr.on("data", (d) => (stderr += d));
+  const exited = new Promise<number | null>((r) => child.on("exit", (code) => r(code)));
+  await until(() => stderr, (s) => s.includes("waiting for a page matching ?who=watch"), "the watcher to wait");
+  const other = await browser.newPage();
+  await other.goto(dev.url);
+  const page = await browser.newPage();
+  await page.goto(`${dev.url}?who=watch`);
+  await until(() => stderr, (s) => s.includes("watching src/chat:* on"), "the watcher to attach");
+  await other.click("#chat");
+  await page.click("#chat");
+  await until(() => stdout, (s) => s.includes("\n"), "a line");
+  await new Promise((r) => setTimeout(r, 300));
+  expect(stdout.trim().split("\n")).toHaveLength(1);
+  expect(stdout).toMatch(/^\d\d:\d\d:\d\d\.\d{3} src\/chat:traceMessage from="JP" text="hello"\n$/);
+  child.kill("SIGINT");
+  expect(await exited).toBe(0);
+});
