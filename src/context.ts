@@ -221,7 +221,7 @@ export function createContext(rawOptions: Options = {}) {
     const others = new Set<string>();
     for (const imp of imports) for (const e of imp.events) others.add(`${imp.prefix}_${e.name}_Attach`);
     const result = rewriteModule(code, path, parsed.program, { events: new Set(pkg.events.map((e) => e.name)), others }, PKG_PREFIX + dir, options.strip);
-    scheduleDts(bundler);
+    if (written.get(dir) !== directivesKey(pkg)) scheduleDts(bundler);
     return { result, watchFiles: pkg.files.filter((f) => f !== path) };
   }
 
@@ -274,11 +274,17 @@ export function createContext(rawOptions: Options = {}) {
     }
     const out = resolve(root, options.dts);
     const packages = await projectPackages(bundler);
+    for (const p of packages) written.set(p.pkg.dir, directivesKey(p.pkg));
     if (options.library) writeManifest(root, options.library.name, packages.map((p) => p.pkg));
     const { text, errors } = generateDts(out, packages, installedLibraries(root));
     writeIfChanged(out, text);
     return errors;
   }
+
+  /** What the declaration file last said of each package, to rewrite it only when directives change. */
+  const written = new Map<string, string>();
+  const directivesKey = (pkg: PackageModel) =>
+    JSON.stringify([pkg.events.map((e) => [e.name, e.params, e.pos]), pkg.imports.map((i) => [i.name, i.spec])]);
 
   let dtsTimer: ReturnType<typeof setTimeout> | null = null;
   /** While watching, rewrite the declaration file at most every 200 ms. */
