@@ -42,7 +42,7 @@ async function list(args: string[]): Promise<number> {
   for (const arg of args) {
     let dirs: string[];
     if (arg.endsWith("/...")) {
-      dirs = findPackageDirs(resolve(root, arg.slice(0, -4)));
+      dirs = await findPackageDirs(resolve(root, arg.slice(0, -4)));
     } else {
       const asPath = resolve(root, arg);
       const dir = existsSync(asPath) && statSync(asPath).isDirectory() ? asPath : await resolveSpec(arg, resolve(root, "index.js"), root, nodeResolve(root));
@@ -81,7 +81,7 @@ async function gen(args: string[]): Promise<number> {
   }
   const ctx = createContext({ root, dts: out ? resolve(process.cwd(), out) : undefined });
   let failed = false;
-  for (const dir of findPackageDirs(root)) {
+  for (const dir of await findPackageDirs(root)) {
     for (const e of ctx.store.get(dir).errors) process.stderr.write(`${e.message}\n`), (failed = true);
   }
   const errors = await ctx.writeDts(nodeResolve(root));

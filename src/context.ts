@@ -221,7 +221,7 @@ export function createContext(rawOptions: Options = {}) {
     const others = new Set<string>();
     for (const imp of imports) for (const e of imp.events) others.add(`${imp.prefix}_${e.name}_Attach`);
     const result = rewriteModule(code, path, parsed.program, { events: new Set(pkg.events.map((e) => e.name)), others }, PKG_PREFIX + dir, options.strip);
-    if (written.get(dir) !== directivesKey(pkg)) scheduleDts(bundler);
+    if (dtsWriting === 0 && written.get(dir) !== directivesKey(pkg)) scheduleDts(bundler);
     return { result, watchFiles: pkg.files.filter((f) => f !== path) };
   }
 
@@ -257,7 +257,7 @@ export function createContext(rawOptions: Options = {}) {
   /** The project's packages with their imports, as the declaration file and the CLI see them. */
   async function projectPackages(bundler: BundlerResolve | null): Promise<DtsPackage[]> {
     const out: DtsPackage[] = [];
-    for (const dir of findPackageDirs(root)) {
+    for (const dir of await findPackageDirs(root)) {
       const pkg = store.get(dir);
       if (pkg.errors.length > 0) continue; // reported when its modules are built
       const { imports } = await resolveImports(pkg, bundler);
@@ -268,6 +268,15 @@ export function createContext(rawOptions: Options = {}) {
 
   /** Writes the declaration file if it changed; returns the errors of types it cannot name. */
   async function writeDts(bundler: BundlerResolve | null): Promise<PositionedError[]> {
+    dtsWriting++;
+    try {
+      return await writeDtsNow(bundler);
+    } finally {
+      dtsWriting--;
+    }
+  }
+
+  async function writeDtsNow(bundler: BundlerResolve | null): Promise<PositionedError[]> {
     if (options.dts === false) {
       if (options.library) writeManifest(root, options.library.name, (await projectPackages(bundler)).map((p) => p.pkg));
       return [];
@@ -281,6 +290,8 @@ export function createContext(rawOptions: Options = {}) {
     return errors;
   }
 
+  /** Writes in progress: a transform meanwhile needs no rewrite of its own. */
+  let dtsWriting = 0;
   /** What the declaration file last said of each package, to rewrite it only when directives change. */
   const written = new Map<string, string>();
   const directivesKey = (pkg: PackageModel) =>
@@ -289,12 +300,20 @@ export function createContext(rawOptions: Options = {}) {
   let dtsTimer: ReturnType<typeof setTimeout> | null = null;
   /** While watching, rewrite the declaration file at most every 200 ms. */
   function scheduleDts(bundler: BundlerResolve | null): void {
-    if (options.dts === false || dtsTimer) return;
+    if ((options.dts === false && !options.library) || dtsTimer) return;
     dtsTimer = setTimeout(() => {
       dtsTimer = null;
       writeDts(bundler).catch(() => {});
     }, 200);
     dtsTimer.unref?.();
+  }
+
+  /** At the end of a build: write now what a pending rewrite would have. */
+  async function flushDts(bundler: BundlerResolve | null): Promise<void> {
+    if (!dtsTimer) return;
+    clearTimeout(dtsTimer);
+    dtsTimer = null;
+    await writeDts(bundler);
   }
 
   /** Parameter types of a package that the declaration file cannot name. */
@@ -318,5 +337,6 @@ export function createContext(rawOptions: Options = {}) {
     resolveImports,
     projectPackages,
     writeDts,
+    flushDts,
   };
 }

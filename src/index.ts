@@ -36,17 +36,20 @@ function reportedOnReturn(hookThis: any, err: unknown, root: string): boolean {
 
 export const unpluginFactory: UnpluginFactory<Options | undefined> = (options) => {
   const ctx = createContext(options);
+  let dts: Promise<unknown> = Promise.resolve();
   return {
     name: NAME,
     enforce: "pre",
 
-    // The declaration file: written at the start, kept current while watching
-    // (see transform), and once more at the end.
-    async buildStart() {
-      await ctx.writeDts(bundlerResolveOf(this));
+    // The declaration file: written while the build starts (not awaited, so the
+    // bundler's work goes on), kept current while watching (see transform), and
+    // written again at the end only if directives changed meanwhile.
+    buildStart() {
+      dts = ctx.writeDts(bundlerResolveOf(this)).catch(() => []);
     },
     async buildEnd() {
-      await ctx.writeDts(bundlerResolveOf(this));
+      await dts;
+      await ctx.flushDts(bundlerResolveOf(this));
     },
 
     resolveId: {

@@ -1,5 +1,5 @@
 // A project tree -> the directories that hold `//trace:` directives.
-import { readdirSync, readFileSync, statSync } from "node:fs";
+import { readdir, readFile, stat } from "node:fs/promises";
 import { join } from "node:path";
 import { mayHaveDirectives } from "./directives.ts";
 import { isPackageMember } from "./packages.ts";
@@ -9,39 +9,36 @@ const SKIP = new Set(["node_modules", "dist", "out", "build", "coverage"]);
 // Whether a file may hold directives, by path; re-read only when size or mtime change.
 const seen = new Map<string, { mtimeMs: number; size: number; has: boolean }>();
 
-function mayHold(path: string): boolean {
-  const st = statSync(path);
+async function mayHold(path: string): Promise<boolean> {
+  const st = await stat(path);
   const cached = seen.get(path);
   if (cached && cached.mtimeMs === st.mtimeMs && cached.size === st.size) return cached.has;
-  const has = mayHaveDirectives(readFileSync(path, "utf8"));
+  const has = mayHaveDirectives(await readFile(path, "utf8"));
   seen.set(path, { mtimeMs: st.mtimeMs, size: st.size, has });
   return has;
 }
 
-/** Directories below `root` with at least one module that has a directive, sorted. */
-export function findPackageDirs(root: string): string[] {
+/**
+ * Directories below `root` with at least one module that has a directive, sorted.
+ * Asynchronous, so that a bundler's own work goes on while it reads.
+ */
+export async function findPackageDirs(root: string): Promise<string[]> {
   const found: string[] = [];
-  const walk = (dir: string) => {
+  const walk = async (dir: string): Promise<void> => {
     let entries;
     try {
-      entries = readdirSync(dir, { withFileTypes: true });
+      entries = await readdir(dir, { withFileTypes: true });
     } catch {
       return;
     }
-    let has = false;
-    for (const e of entries) {
-      if (e.isDirectory()) {
-        if (!e.name.startsWith(".") && !SKIP.has(e.name)) walk(join(dir, e.name));
-      } else if (!has && e.isFile() && isPackageMember(e.name)) {
-        try {
-          has = mayHold(join(dir, e.name));
-        } catch {
-          // unreadable: not ours to report
-        }
-      }
-    }
+    const subdirs = entries.filter((e) => e.isDirectory() && !e.name.startsWith(".") && !SKIP.has(e.name));
+    const files = entries.filter((e) => e.isFile() && isPackageMember(e.name));
+    const [has] = await Promise.all([
+      Promise.all(files.map((e) => mayHold(join(dir, e.name)).catch(() => false))).then((r) => r.includes(true)),
+      Promise.all(subdirs.map((e) => walk(join(dir, e.name)))),
+    ]);
     if (has) found.push(dir);
   };
-  walk(root);
+  await walk(root);
   return found.sort();
 }
