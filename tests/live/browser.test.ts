@@ -4,7 +4,7 @@ import { gunzipSync } from "node:zlib";
 import { Profile } from "pprof-format";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { launch, startDev, until, type Dev } from "./helpers.ts";
+import { launch, screenshot, startDev, until, type Dev } from "./helpers.ts";
 
 let dev: Dev;
 let browser: Browser;
@@ -61,11 +61,11 @@ it("issue 6: UI lists the page and its tracepoints as modules load, attaches by 
   await ui.fill("#filter", "missing");
   await until(rowTexts, (r) => r.length === 2, "filtered rows");
   await ui.waitForTimeout(400); // the timeline redraws at most five times a second
-  await ui.screenshot({ path: "docs/live-ui-filter.png" });
+  await screenshot(ui, "docs/live-ui-filter.png");
   await ui.fill("#filter", "");
   await until(rowTexts, (r) => r.length === 12, "all rows again");
   await ui.waitForTimeout(400);
-  await ui.screenshot({ path: "docs/live-ui.png" });
+  await screenshot(ui, "docs/live-ui.png");
 });
 
 it("issue 6: downloads the Perfetto trace and the pprof profile", async () => {

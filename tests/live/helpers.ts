@@ -1,6 +1,6 @@
 // Shared by the live-probing tests: a dev server on the fixture app, headless Chromium.
 import { fileURLToPath } from "node:url";
-import { chromium, type Browser } from "playwright-core";
+import { chromium, type Browser, type Page } from "playwright-core";
 import { createLogger, createServer, type ViteDevServer } from "vite";
 import tracing from "../../src/vite.ts";
 import type { Options } from "../../src/options.ts";
@@ -31,6 +31,11 @@ export async function startDev(options: Options = {}): Promise<Dev> {
   server.printUrls();
   const url = server.resolvedUrls!.local[0]!;
   return { server, url, log };
+}
+
+/** Screenshots for docs/ are rewritten only on request (UPDATE_SCREENSHOTS=1), so a test run changes no tracked file. */
+export async function screenshot(page: Page, path: string): Promise<void> {
+  if (process.env.UPDATE_SCREENSHOTS) await page.screenshot({ path });
 }
 
 export function launch(): Promise<Browser> {
