@@ -221,7 +221,7 @@ export function createContext(rawOptions: Options = {}) {
     const others = new Set<string>();
     for (const imp of imports) for (const e of imp.events) others.add(`${imp.prefix}_${e.name}_Attach`);
     const result = rewriteModule(code, path, parsed.program, { events: new Set(pkg.events.map((e) => e.name)), others }, PKG_PREFIX + dir, options.strip);
-    if (dtsWriting === 0 && written.get(dir) !== directivesKey(pkg)) scheduleDts(bundler);
+    if (writesFiles && dtsWriting === 0 && written.get(dir) !== directivesKey(pkg)) scheduleDts(bundler);
     return { result, watchFiles: pkg.files.filter((f) => f !== path) };
   }
 
@@ -290,6 +290,7 @@ export function createContext(rawOptions: Options = {}) {
     return errors;
   }
 
+  const writesFiles = options.dts !== false || options.library !== undefined;
   /** Writes in progress: a transform meanwhile needs no rewrite of its own. */
   let dtsWriting = 0;
   /** What the declaration file last said of each package, to rewrite it only when directives change. */

@@ -68,5 +68,5 @@ export function rewriteModule(
     s.append(`\nimport { ${[...imports].sort().join(", ")} } from ${JSON.stringify(virtualId)};\n`);
   }
   if (needTemp) s.append(`var ${TEMP};\n`);
-  return { code: s.toString(), map: s.generateMap({ source: id, includeContent: true, hires: true }) };
+  return { code: s.toString(), map: s.generateMap({ source: id, includeContent: true, hires: "boundary" }) };
 }
