@@ -180,6 +180,7 @@ export function createContext(rawOptions: Options = {}) {
     const { imports, errors } = await resolveImports(pkg, bundler);
     const all = [...pkg.errors, ...errors, ...dtsErrorsOf(pkg)];
     if (all.length > 0) throw all[0];
+    loadedMembers.set(dir, new Set(pkg.files));
     return { code: generatePackageModule({ id: pkg.id, events: pkg.events, imports }, options.strip), watchFiles: pkg.files };
   }
 
@@ -199,6 +200,10 @@ export function createContext(rawOptions: Options = {}) {
     return { id: pkg.id, events: pkg.events, entry: null, files: pkg.files };
   }
 
+  /** Members of each package as its virtual module was last generated. */
+  const loadedMembers = new Map<string, Set<string>>();
+  let newMember: (dir: string) => void = () => {};
+
   /** transform: rewrite a module of a package that declares or imports events. */
   async function transform(code: string, id: string, bundler: BundlerResolve | null): Promise<Transformed> {
     const path = cleanId(id);
@@ -206,6 +211,11 @@ export function createContext(rawOptions: Options = {}) {
     if (id.startsWith("\0") || !isPackageMember(path) || isExcluded(options, path)) return none;
     const dir = dirname(path);
     const pkg = store.get(dir, { path, code });
+    const members = loadedMembers.get(dir);
+    if (members && !members.has(path)) {
+      members.add(path);
+      newMember(dir);
+    }
     const own = store.display(path);
     const ownErrors = pkg.errors.filter((e) => e.file === own);
     if (ownErrors.length > 0) throw ownErrors[0];
@@ -338,6 +348,10 @@ export function createContext(rawOptions: Options = {}) {
     resolveImports,
     projectPackages,
     writeDts,
+    /** Called when a module joins a package after its virtual module was loaded. */
+    onNewMember(fn: (dir: string) => void) {
+      newMember = fn;
+    },
     flushDts,
   };
 }

@@ -36,6 +36,7 @@ function reportedOnReturn(hookThis: any, err: unknown, root: string): boolean {
 
 export const unpluginFactory: UnpluginFactory<Options | undefined> = (options) => {
   const ctx = createContext(options);
+  const live = devServerHooks(ctx.options);
   let dts: Promise<unknown> = Promise.resolve();
   return {
     name: NAME,
@@ -110,8 +111,17 @@ export const unpluginFactory: UnpluginFactory<Options | undefined> = (options) =
       configResolved(config) {
         ctx.setRoot(config.root);
       },
+      configureServer(server) {
+        // A module new to a package adds events its virtual module must define:
+        // reload that module (Vite would not, as the new file is none of its watched files).
+        ctx.onNewMember((dir) => {
+          const mod = server.moduleGraph.getModuleById(PKG_PREFIX + dir);
+          if (mod) void server.reloadModule(mod);
+        });
+        live.configureServer(server);
+      },
       // Live probing in the dev server (src/dev/).
-      ...devServerHooks(ctx.options),
+      transformIndexHtml: live.transformIndexHtml,
     },
 
     // webpack and Rspack take `trace:` for a URL scheme and fail before any

@@ -7,12 +7,13 @@ import { join } from "node:path";
 import { createServer, createServerModuleRunner, type ViteDevServer } from "vite";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import tracing from "../../src/vite.ts";
-import { attachProbe, setup, tracepoints } from "../../runtime/tracing.ts";
+import { attach, attachProbe, setup, tracepoints } from "../../runtime/tracing.ts";
 
 let dir: string;
 let server: ViteDevServer;
 let runner: ReturnType<typeof createServerModuleRunner>;
 
+const mainText = 'export { hi } from "./hello/hello.ts";\nexport { more } from "./hello/more.ts";\nimport.meta.hot?.accept();\n';
 const hello = (version: string, directive: string, call: string, extra = "") =>
   `${directive}\n${extra}export function hi(w: string): string {\n  ${call};\n  return "${version}";\n}\n`;
 
@@ -21,7 +22,7 @@ beforeAll(async () => {
   mkdirSync(join(dir, "hello"));
   writeFileSync(join(dir, "hello/hello.ts"), hello("v1", "//trace:event traceHello(who: string)", "traceHello(w)"));
   writeFileSync(join(dir, "hello/more.ts"), "export function more(): string {\n  return typeof traceExtra === 'undefined' ? 'none' : 'extra';\n}\n");
-  writeFileSync(join(dir, "main.ts"), 'export { hi } from "./hello/hello.ts";\nexport { more } from "./hello/more.ts";\nimport.meta.hot?.accept();\n');
+  writeFileSync(join(dir, "main.ts"), mainText);
   server = await createServer({ root: dir, configFile: false, logLevel: "silent", appType: "custom", server: { middlewareMode: true, ws: false }, plugins: [tracing()] });
   runner = createServerModuleRunner(server.environments.ssr, { hmr: { logger: false } });
 });
@@ -65,6 +66,15 @@ it("keeps probes attached while directives are edited", async () => {
   seen.length = 0;
   m3.hi("d");
   expect(seen).toEqual([["d", 3]]);
+
+  // A module new to the package declares an event: the package's module follows.
+  const got: unknown[] = [];
+  setup(() => attach("hello:traceNew", (_tp, args) => got.push(args)));
+  writeFileSync(join(dir, "hello/extra.ts"), "//trace:event traceNew(n: number)\nexport function extra(): string {\n  traceNew(7);\n  return 'new';\n}\n");
+  writeFileSync(join(dir, "main.ts"), `${mainText}export { extra } from "./hello/extra.ts";\n`);
+  const m4 = await until(main, (m) => typeof (m as { extra?: unknown }).extra === "function");
+  expect((m4 as unknown as { extra(): string }).extra()).toBe("new");
+  expect(got).toEqual([[7]]);
 
   // The declaration file follows.
   await until(async () => readFileSync(join(dir, "tracing-env.d.ts"), "utf8"), (t) => t.includes("declare function traceExtra(): void | Promise<void>;"));
