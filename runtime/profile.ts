@@ -79,19 +79,9 @@ export class EventProfile {
   start(): this {
     if (this.#pg !== null) return this;
     const pg = new ProbeGroup();
-    const owner = new WeakMap<Tracepoint, number>();
-    setup(() => {
-      this.#patterns.forEach((pattern, i) => {
-        const probe = (tp: Tracepoint): void => {
-          // One count per event even when several patterns match it.
-          const o = owner.get(tp);
-          if (o === undefined) owner.set(tp, i);
-          else if (o !== i) return;
-          this.#count(tp, probe);
-        };
-        attach(pattern, probe, pg);
-      });
-    });
+    // One attach for all patterns: a tracepoint several of them match is counted once.
+    const probe = (tp: Tracepoint): void => this.#count(tp, probe);
+    setup(() => attach(this.#patterns, probe, pg));
     if (this.#startWall === 0) {
       this.#startWall = Date.now();
       this.#startMono = performance.now();

@@ -116,24 +116,8 @@ export class Recorder {
   start(): this {
     if (this.#pg !== null) return this;
     const pg = new ProbeGroup();
-    // Several patterns may match one tracepoint; the first one to fire for it owns it,
-    // so each event is recorded once.
-    const owner = new WeakMap<Tracepoint, number>();
-    setup(() => {
-      this.#patterns.forEach((pattern, i) => {
-        attach(
-          pattern,
-          (tp, args) => {
-            const time = performance.now();
-            const o = owner.get(tp);
-            if (o === undefined) owner.set(tp, i);
-            else if (o !== i) return;
-            this.#record(time, tp, args);
-          },
-          pg,
-        );
-      });
-    });
+    // One attach for all patterns: a tracepoint several of them match is recorded once.
+    setup(() => attach(this.#patterns, (tp, args) => this.#record(performance.now(), tp, args), pg));
     this.#pg = pg;
     return this;
   }

@@ -100,12 +100,17 @@ export class PatternProbe {
   /** @internal */ readonly fn: PatternProbeFn;
   /** @internal */ readonly attached: Probe[] = [];
   /** @internal */ detached = false;
-  readonly pattern: string;
+  /** The pattern, or patterns, as given to `attach`. */
+  readonly pattern: string | readonly string[];
 
   /** @internal */
-  constructor(pattern: string, fn: PatternProbeFn) {
+  constructor(pattern: string | readonly string[], fn: PatternProbeFn) {
     this.pattern = pattern;
-    this.match = compilePattern(pattern);
+    if (typeof pattern === "string") this.match = compilePattern(pattern);
+    else {
+      const all = pattern.map(compilePattern);
+      this.match = (tp) => all.some((m) => m(tp));
+    }
     this.fn = fn;
   }
 
@@ -314,12 +319,13 @@ function attachByName(pg: ProbeGroup | null, pkg: string, name: string, probe: P
 
 /**
  * Attaches `probe` to every tracepoint whose `package:name` matches `pattern`
+ * (or any of several patterns: a tracepoint they all match gets the probe once)
  * (`*` matches any run of characters except `/` and `:`, `**` any run at all;
  * a pattern without `:` means every event of the matching packages), now and as
  * modules that define more tracepoints load, until the handle is detached.
  * Must be called under the lock.
  */
-function attach(pattern: string, probe: PatternProbeFn, pg?: ProbeGroup | null): PatternProbe {
+function attach(pattern: string | readonly string[], probe: PatternProbeFn, pg?: ProbeGroup | null): PatternProbe {
   requireLock("attach");
   if (typeof probe !== "function") throw new TracingError("attach: probe must be a function");
   const pp = new PatternProbe(pattern, probe);

@@ -53,4 +53,18 @@ describe("runtime", () => {
     a.signal(2);
     expect(seen).toEqual(["traceD[1]"]);
   });
+
+  it("attaches once to a tracepoint that several patterns match", () => {
+    const seen: string[] = [];
+    const a = manualTracepoint("rt/multi", "traceE", ["x"]);
+    const b = manualTracepoint("rt/multi", "traceF", ["x"]);
+    const pp = setup(() => attach(["rt/multi:*", "*:traceE"], (tp, args) => seen.push(`${tp.name}${JSON.stringify(args)}`)));
+    a.signal(1);
+    b.signal(2);
+    expect(seen).toEqual(["traceE[1]", "traceF[2]"]);
+    expect(pp.pattern).toEqual(["rt/multi:*", "*:traceE"]);
+    setup(() => pp.detach());
+    a.signal(3);
+    expect(seen).toHaveLength(2);
+  });
 });
