@@ -1,53 +1,20 @@
 // The plugin's work, independent of any bundler: resolve `trace:` ids, load
 // virtual modules, transform modules. Hooks in index.ts only call into this.
-import { existsSync } from "node:fs";
 import { dirname, join, relative, resolve, sep } from "node:path";
-import { fileURLToPath } from "node:url";
 import { parseSync } from "oxc-parser";
 import { langOf, type EventDirective } from "./directives.ts";
-import { generateDts, writeIfChanged, type DtsPackage } from "./dts.ts";
+import type { DtsPackage } from "./dts.ts";
+import { createFileWriter } from "./file-writer.ts";
+import { cleanId, IMPORT_PREFIX, LIB_PREFIX, PKG_PREFIX, REQUEST_PREFIX, runtimeEntryFile } from "./ids.ts";
 import { createLineMap, PositionedError } from "./errors.ts";
 import { isExcluded, resolveOptions, type Options, type ResolvedOptions } from "./options.ts";
 import { createPackageStore, isPackageMember, packageId, type PackageModel, type PackageStore } from "./packages.ts";
 import { isWellFormedSpec, prefixOf, resolveSpec, type BundlerResolve } from "./resolve.ts";
 import { findPackageDirs } from "./scan.ts";
 import { rewriteModule, type TransformResult } from "./transform.ts";
-import { findLibraryPackage, installedLibraries, readLibraryAt, writeManifest, type ManifestEvent } from "./manifest.ts";
-import { generateLibraryModule, generatePackageModule, hashOf, RUNTIME, type ResolvedImport } from "./virtual.ts";
+import { findLibraryPackage, readLibraryAt, type ManifestEvent } from "./manifest.ts";
+import { generateLibraryModule, generatePackageModule, hashOf, type ResolvedImport } from "./virtual.ts";
 
-/** Resolved id of a package's virtual module: the prefix, then the absolute directory. */
-export const PKG_PREFIX = "\0trace:";
-/** Resolved id of a `trace:<spec>` import: prefix, then `<name>:<absolute directory>`. */
-export const IMPORT_PREFIX = "\0trace-import:";
-/**
- * Resolved id of a prebuilt library's package: prefix, then `<package id>:<library dir>`.
- * No virtual id may end like a file (`.json`, `.ts`): bundlers pick a loader by it.
- */
-export const LIB_PREFIX = "\0trace-lib:";
-/** What webpack-like bundlers see instead of `trace:` (they would take it for a URL scheme). */
-export const REQUEST_PREFIX = "\0trace-request:";
-
-const here = dirname(fileURLToPath(import.meta.url));
-/** Our own runtime entries by specifier, e.g. `unplugin-tracing/runtime`. */
-export const RUNTIME_ENTRY = /^unplugin-tracing\/(runtime|tracetest|recorder|profile)$/;
-/** Our own runtime entry, `.js` when running from dist/, `.ts` from source. */
-export function runtimeFile(name: string): string {
-  const base = join(here, "..", "runtime", name);
-  return existsSync(`${base}.js`) ? `${base}.js` : `${base}.ts`;
-}
-/** The file behind one of our runtime specifiers, or null. */
-export function runtimeEntryFile(specifier: string): string | null {
-  const entry = RUNTIME_ENTRIES[specifier];
-  return entry ? runtimeFile(entry) : null;
-}
-const RUNTIME_ENTRIES: Record<string, string> = {
-  [RUNTIME]: "tracing",
-  "unplugin-tracing/tracetest": "tracetest",
-  "unplugin-tracing/recorder": "recorder",
-  "unplugin-tracing/profile": "profile",
-};
-
-export const cleanId = (id: string) => id.replace(/[?#].*$/, "");
 
 /** A package found for a spec: a directory of this project, or a prebuilt library's package. */
 interface FoundPackage {
@@ -178,7 +145,7 @@ export function createContext(rawOptions: Options = {}) {
     const dir = id.slice(PKG_PREFIX.length);
     const pkg = store.get(dir);
     const { imports, errors } = await resolveImports(pkg, bundler);
-    const all = [...pkg.errors, ...errors, ...dtsErrorsOf(pkg)];
+    const all = [...pkg.errors, ...errors, ...files.unnameable(pkg)];
     if (all.length > 0) throw all[0];
     loadedMembers.set(dir, new Set(pkg.files));
     return { code: generatePackageModule({ id: pkg.id, events: pkg.events, imports }, options.strip), watchFiles: pkg.files };
@@ -231,7 +198,7 @@ export function createContext(rawOptions: Options = {}) {
     const others = new Set<string>();
     for (const imp of imports) for (const e of imp.events) others.add(`${imp.prefix}_${e.name}_Attach`);
     const result = rewriteModule(code, path, parsed.program, { events: new Set(pkg.events.map((e) => e.name)), others }, PKG_PREFIX + dir, options.strip);
-    if (writesFiles && dtsWriting === 0 && written.get(dir) !== directivesKey(pkg)) scheduleDts(bundler);
+    files.changed(pkg, bundler);
     return { result, watchFiles: pkg.files.filter((f) => f !== path) };
   }
 
@@ -276,62 +243,7 @@ export function createContext(rawOptions: Options = {}) {
     return out;
   }
 
-  /** Writes the declaration file if it changed; returns the errors of types it cannot name. */
-  async function writeDts(bundler: BundlerResolve | null): Promise<PositionedError[]> {
-    dtsWriting++;
-    try {
-      return await writeDtsNow(bundler);
-    } finally {
-      dtsWriting--;
-    }
-  }
-
-  async function writeDtsNow(bundler: BundlerResolve | null): Promise<PositionedError[]> {
-    if (options.dts === false) {
-      if (options.library) writeManifest(root, options.library.name, (await projectPackages(bundler)).map((p) => p.pkg));
-      return [];
-    }
-    const out = resolve(root, options.dts);
-    const packages = await projectPackages(bundler);
-    for (const p of packages) written.set(p.pkg.dir, directivesKey(p.pkg));
-    if (options.library) writeManifest(root, options.library.name, packages.map((p) => p.pkg));
-    const { text, errors } = generateDts(out, packages, installedLibraries(root));
-    writeIfChanged(out, text);
-    return errors;
-  }
-
-  const writesFiles = options.dts !== false || options.library !== undefined;
-  /** Writes in progress: a transform meanwhile needs no rewrite of its own. */
-  let dtsWriting = 0;
-  /** What the declaration file last said of each package, to rewrite it only when directives change. */
-  const written = new Map<string, string>();
-  const directivesKey = (pkg: PackageModel) =>
-    JSON.stringify([pkg.events.map((e) => [e.name, e.params, e.pos]), pkg.imports.map((i) => [i.name, i.spec])]);
-
-  let dtsTimer: ReturnType<typeof setTimeout> | null = null;
-  /** While watching, rewrite the declaration file at most every 200 ms. */
-  function scheduleDts(bundler: BundlerResolve | null): void {
-    if ((options.dts === false && !options.library) || dtsTimer) return;
-    dtsTimer = setTimeout(() => {
-      dtsTimer = null;
-      writeDts(bundler).catch(() => {});
-    }, 200);
-    dtsTimer.unref?.();
-  }
-
-  /** At the end of a build: write now what a pending rewrite would have. */
-  async function flushDts(bundler: BundlerResolve | null): Promise<void> {
-    if (!dtsTimer) return;
-    clearTimeout(dtsTimer);
-    dtsTimer = null;
-    await writeDts(bundler);
-  }
-
-  /** Parameter types of a package that the declaration file cannot name. */
-  function dtsErrorsOf(pkg: PackageModel): PositionedError[] {
-    if (options.dts === false) return [];
-    return generateDts(resolve(root, options.dts), [{ pkg, imports: [] }]).errors;
-  }
+  const files = createFileWriter(options, () => root, projectPackages);
 
   return {
     options,
@@ -347,11 +259,13 @@ export function createContext(rawOptions: Options = {}) {
     transform,
     resolveImports,
     projectPackages,
-    writeDts,
+    /** Writes the declaration file (and a library's manifest) if changed; returns types it cannot name. */
+    writeDts: files.write,
+    /** At the end of a build: write now what a pending rewrite would have. */
+    flushDts: files.flush,
     /** Called when a module joins a package after its virtual module was loaded. */
     onNewMember(fn: (dir: string) => void) {
       newMember = fn;
     },
-    flushDts,
   };
 }

@@ -2,7 +2,8 @@
 import { resolve } from "node:path";
 import { createUnplugin, type UnpluginFactory } from "unplugin";
 import { bundlerResolveOf } from "./bundler-resolve.ts";
-import { createContext, IMPORT_PREFIX, LIB_PREFIX, PKG_PREFIX, REQUEST_PREFIX, RUNTIME_ENTRY, runtimeEntryFile } from "./context.ts";
+import { createContext } from "./context.ts";
+import { IMPORT_PREFIX, LIB_PREFIX, PKG_PREFIX, REQUEST_PREFIX, RUNTIME_ENTRY, runtimeEntryFile } from "./ids.ts";
 import { devServerHooks } from "./dev/index.ts";
 import { NAME, PositionedError } from "./errors.ts";
 import type { Options } from "./options.ts";

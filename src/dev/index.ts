@@ -4,7 +4,7 @@
 // and token checks apply), serve the UI and print its address.
 
 import type { HtmlTagDescriptor, ViteDevServer } from "vite";
-import { runtimeFile } from "../context.ts";
+import { runtimeFile } from "../ids.ts";
 import { bindChannel, type Socket } from "./channel.ts";
 import { createHub, type Hub } from "./hub.ts";
 import { encodeProfile } from "./profile-file.ts";

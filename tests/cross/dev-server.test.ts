@@ -32,10 +32,19 @@ afterAll(async () => {
   await server?.close();
 });
 
+let lastEdit: { path: string; text: string } | null = null;
+/** Writes a file the dev server watches; `until` writes it again if the watcher missed it. */
+function edit(path: string, text: string): void {
+  writeFileSync(path, text);
+  lastEdit = { path, text };
+}
+
 async function until<T>(fn: () => Promise<T>, ok: (v: T) => boolean): Promise<T> {
-  for (let i = 0; i < 100; i++) {
+  for (let i = 0; i < 300; i++) {
     const v = await fn();
     if (ok(v)) return v;
+    // A watcher still starting up under load can miss a change: make another.
+    if (i % 20 === 19 && lastEdit) writeFileSync(lastEdit.path, lastEdit.text + " ".repeat(Math.ceil(i / 20)));
     await new Promise((r) => setTimeout(r, 50));
   }
   throw new Error("timed out waiting for the dev server to apply the edit");
@@ -53,7 +62,7 @@ it("keeps probes attached while directives are edited", async () => {
   expect(seen).toEqual([["b"]]);
 
   // Change the signature: a new tracepoint replaces the old one and takes its probe.
-  writeFileSync(join(dir, "hello/hello.ts"), hello("v2", "//trace:event traceHello(who: string, n: number)", "traceHello(w, 2)"));
+  edit(join(dir, "hello/hello.ts"), hello("v2", "//trace:event traceHello(who: string, n: number)", "traceHello(w, 2)"));
   const m2 = await until(main, (m) => m.hi("probe") === "v2");
   seen.length = 0;
   m2.hi("c");
@@ -61,7 +70,7 @@ it("keeps probes attached while directives are edited", async () => {
   expect(tracepoints().find((t) => t.name === "traceHello")!.signature).toBe("traceHello(who: string, n: number)");
 
   // A new event declared in one module is seen by its sibling.
-  writeFileSync(join(dir, "hello/hello.ts"), hello("v3", "//trace:event traceHello(who: string, n: number)", "traceHello(w, 3)", "//trace:event traceExtra()\n"));
+  edit(join(dir, "hello/hello.ts"), hello("v3", "//trace:event traceHello(who: string, n: number)", "traceHello(w, 3)", "//trace:event traceExtra()\n"));
   const m3 = await until(main, (m) => m.hi("probe") === "v3" && m.more() === "extra");
   seen.length = 0;
   m3.hi("d");
@@ -70,8 +79,8 @@ it("keeps probes attached while directives are edited", async () => {
   // A module new to the package declares an event: the package's module follows.
   const got: unknown[] = [];
   setup(() => attach("hello:traceNew", (_tp, args) => got.push(args)));
-  writeFileSync(join(dir, "hello/extra.ts"), "//trace:event traceNew(n: number)\nexport function extra(): string {\n  traceNew(7);\n  return 'new';\n}\n");
-  writeFileSync(join(dir, "main.ts"), `${mainText}export { extra } from "./hello/extra.ts";\n`);
+  edit(join(dir, "hello/extra.ts"), "//trace:event traceNew(n: number)\nexport function extra(): string {\n  traceNew(7);\n  return 'new';\n}\n");
+  edit(join(dir, "main.ts"), `${mainText}export { extra } from "./hello/extra.ts";\n`);
   const m4 = await until(main, (m) => typeof (m as { extra?: unknown }).extra === "function");
   expect((m4 as unknown as { extra(): string }).extra()).toBe("new");
   expect(got).toEqual([[7]]);
