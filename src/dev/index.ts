@@ -22,7 +22,13 @@ export function devServerHooks(options: { readonly live: boolean }, state: LiveS
       const config = server.config;
       if (!options.live || config.command !== "serve" || config.server.hmr === false || config.server.ws === false) return;
       base = config.base;
-      const hub = createHub({ encodeProfile });
+      // Browser frames name served URLs: map them through the transform's own source map.
+      const mapOf = (url: string) => {
+        const path = new URL(url, "http://x").pathname;
+        const mod = server.environments.client.moduleGraph.urlToModuleMap.get(path);
+        return (mod?.transformResult?.map as object | null | undefined) ?? null;
+      };
+      const hub = createHub({ encodeProfile: (msg) => encodeProfile(msg, mapOf) });
       state.hub = hub;
       const unbind = bindChannel(server.ws as unknown as Socket, hub, config.logger);
       server.middlewares.use(createUiMiddleware(base));

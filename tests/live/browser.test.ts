@@ -82,8 +82,15 @@ it("issue 6: downloads the Perfetto trace and the pprof profile", async () => {
   expect(strings).toContain("src/jobs:traceJobStart");
   const total = profile.sample.reduce((n, s) => n + Number(s.value[0]), 0);
   expect(total).toBe(12);
-  // Frames name the served modules, as paths under the root.
+  // Frames name the served modules, as paths under the root, at the lines of the
+  // user's source (mapped through the dev server's transform maps): the trace calls
+  // are on lines 13 and 15 of src/jobs/queue.ts.
   expect(strings.some((s) => s.startsWith("src/jobs/queue.ts"))).toBe(true);
+  const fnFile = new Map(profile.function.map((f) => [f.id, strings[Number(f.filename)]]));
+  const lines = new Set(
+    profile.location.flatMap((l) => l.line.filter((ln) => fnFile.get(ln.functionId) === "src/jobs/queue.ts").map((ln) => Number(ln.line))),
+  );
+  expect([...lines]).toEqual(expect.arrayContaining([13, 15]));
 });
 
 it("issue 6: pause, clear, and a page that reloads comes back with its probes; a closed page is gone", async () => {
