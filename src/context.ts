@@ -1,8 +1,7 @@
 // The plugin's work, independent of any bundler: resolve `trace:` ids, load
 // virtual modules, transform modules. Hooks in index.ts only call into this.
 import { dirname, join, relative, resolve, sep } from "node:path";
-import { parseSync } from "oxc-parser";
-import { langOf, type EventDirective } from "./directives.ts";
+import { parseModule, type EventDirective } from "./directives.ts";
 import type { DtsPackage } from "./dts.ts";
 import { createFileWriter } from "./file-writer.ts";
 import { cleanId, IMPORT_PREFIX, LIB_PREFIX, PKG_PREFIX, REQUEST_PREFIX, runtimeEntryFile } from "./ids.ts";
@@ -188,7 +187,7 @@ export function createContext(rawOptions: Options = {}) {
     if (ownErrors.length > 0) throw ownErrors[0];
     const importsTrace = /["']trace:/.test(code);
     if (pkg.events.length === 0 && pkg.imports.length === 0 && !importsTrace) return none;
-    const parsed = parseSync(path, code, { lang: langOf(path), sourceType: "module" });
+    const parsed = parseModule(path, code);
     if (parsed.errors.length > 0) return none; // the bundler reports syntax errors itself
     if (importsTrace) await checkTraceImports(path, code, parsed.program, bundler);
     if (pkg.events.length === 0 && pkg.imports.length === 0) return none;

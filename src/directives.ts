@@ -55,10 +55,17 @@ export function langOf(path: string): "ts" | "tsx" | "js" | "jsx" {
   return path.endsWith("x") ? "jsx" : "js";
 }
 
+/** Parses a module as its file name says; a `.js` file that holds JSX (as many React projects write) is read as JSX. */
+export function parseModule(path: string, code: string): ReturnType<typeof parseSync> {
+  const lang = langOf(path);
+  const parsed = parseSync(path, code, { lang, sourceType: "module" });
+  return parsed.errors.length > 0 && lang === "js" ? parseSync(path, code, { lang: "jsx", sourceType: "module" }) : parsed;
+}
+
 /** Parses a module and reads its directives. */
 export function scanDirectives(path: string, file: string, code: string): Directives {
   if (!mayHaveDirectives(code)) return { events: [], imports: [], errors: [] };
-  const { comments } = parseSync(path, code, { lang: langOf(path), sourceType: "module" });
+  const { comments } = parseModule(path, code);
   return readDirectives(path, file, code, comments);
 }
 

@@ -7,7 +7,7 @@
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, relative, resolve, sep } from "node:path";
 import { parseSync } from "oxc-parser";
-import { langOf, type EventDirective } from "./directives.ts";
+import { parseModule, type EventDirective } from "./directives.ts";
 import { PositionedError } from "./errors.ts";
 import type { ManifestEvent } from "./manifest.ts";
 import type { PackageModel } from "./packages.ts";
@@ -158,7 +158,7 @@ function readBindings(path: string): Map<string, Binding> {
   } catch {
     return out;
   }
-  const { program } = parseSync(path, code, { lang: langOf(path), sourceType: "module" });
+  const { program } = parseModule(path, code);
   const exportsOf = new Map<string, string>();
   const declare = (node: any, exported: boolean, isDefault = false) => {
     const name = node?.id?.name;

@@ -1,0 +1,43 @@
+// The transform on its own, without a bundler: what one module becomes.
+import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { expect, it } from "vitest";
+import { createContext } from "../src/context.ts";
+
+function project(files: Record<string, string>) {
+  const root = mkdtempSync(join(tmpdir(), "trace-tf-"));
+  for (const [name, text] of Object.entries(files)) {
+    mkdirSync(join(root, name, ".."), { recursive: true });
+    writeFileSync(join(root, name), text);
+  }
+  const ctx = createContext({ root, dts: false });
+  return { root, transform: async (name: string, code = files[name]!) => (await ctx.transform(code, join(root, name), null)).result };
+}
+
+it("rewrites a call into the idle check, imports what the module uses, and a second pass changes nothing", async () => {
+  const p = project({ "p/a.ts": "//trace:event traceA(x: number)\nexport const f = (x: number) => traceA(x * 2);\nexport const g = () => traceA_Attach;\n" });
+  const once = await p.transform("p/a.ts");
+  expect(once!.code).toBe(
+    "//trace:event traceA(x: number)\n" +
+      "export const f = (x: number) => (__tp_traceA.p !== null ? __tp_traceA.fire(x * 2) : void 0);\n" +
+      "export const g = () => traceA_Attach;\n" +
+      `\nimport { __tp_traceA, traceA_Attach } from "\\u0000trace:${join(p.root, "p")}";\n`,
+  );
+  expect(await p.transform("p/a.ts", once!.code)).toBeNull();
+});
+
+it("awaits only what a probe returned", async () => {
+  const p = project({ "p/a.ts": "//trace:event traceA()\nexport async function f() {\n  await traceA();\n}\n" });
+  expect((await p.transform("p/a.ts"))!.code).toContain("(__tp_traceA.p === null || (__trace_r = __tp_traceA.fire()) === undefined ? void 0 : await __trace_r);");
+});
+
+it("reads a .js module that holds JSX", async () => {
+  const p = project({ "p/app.js": "//trace:event traceRender(name: string)\nexport function App(name) { traceRender(name); return <div>{name}</div>; }\n" });
+  expect((await p.transform("p/app.js"))!.code).toContain("(__tp_traceRender.p !== null ? __tp_traceRender.fire(name) : void 0); return <div>{name}</div>;");
+});
+
+it("leaves a module with no events and no trace imports alone", async () => {
+  const p = project({ "q/b.ts": "export const stacktrace = 'trace';\n" });
+  expect(await p.transform("q/b.ts")).toBeNull();
+});
