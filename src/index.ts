@@ -3,7 +3,7 @@ import { resolve } from "node:path";
 import { createUnplugin, type UnpluginFactory } from "unplugin";
 import { bundlerResolveOf } from "./bundler-resolve.ts";
 import { createContext } from "./context.ts";
-import { IMPORT_PREFIX, LIB_PREFIX, PKG_PREFIX, REQUEST_PREFIX, RUNTIME_ENTRY, runtimeEntryFile } from "./ids.ts";
+import { PKG_PREFIX, REQUEST_PREFIX, RUNTIME_ENTRY, runtimeEntryFile } from "./ids.ts";
 import { devServerHooks } from "./dev/index.ts";
 import { NAME, PositionedError } from "./errors.ts";
 import type { Options } from "./options.ts";
@@ -11,7 +11,7 @@ import type { Options } from "./options.ts";
 export type { Options } from "./options.ts";
 
 const SOURCE_ID = /\.[cm]?[jt]sx?(?:$|\?)/;
-const OUR_IDS = /^(?:trace:|\0trace|unplugin-tracing\/(?:runtime|tracetest|recorder|profile)$)/;
+const OUR_IDS = new RegExp(`^(?:trace:|\0trace)|${RUNTIME_ENTRY.source}`);
 
 /** Reports a user error through the bundler's own channel, so it shows the position. */
 function fail(hookThis: any, err: unknown): never {
@@ -33,6 +33,20 @@ function reportedOnReturn(hookThis: any, err: unknown, root: string): boolean {
   if (!(err instanceof PositionedError) || hookThis.getNativeBuildContext?.()?.framework !== "esbuild") return false;
   hookThis.error({ message: err.message, loc: { file: resolve(root, err.file), line: err.pos.line, column: err.pos.column - 1 } });
   return true;
+}
+
+/**
+ * webpack and Rspack take `trace:` for a URL scheme and fail before any resolver
+ * plugin runs (UnhandledSchemeError): rename such requests first.
+ */
+function renameTraceRequests(compiler: {
+  hooks: { normalModuleFactory: { tap(name: string, fn: (nmf: { hooks: { beforeResolve: { tap(name: string, fn: (data: { request: string }) => void): void } } }) => void): void } };
+}): void {
+  compiler.hooks.normalModuleFactory.tap(NAME, (nmf) => {
+    nmf.hooks.beforeResolve.tap(NAME, (data) => {
+      if (data.request.startsWith("trace:")) data.request = REQUEST_PREFIX + data.request.slice(6);
+    });
+  });
 }
 
 export const unpluginFactory: UnpluginFactory<Options | undefined> = (options) => {
@@ -71,7 +85,6 @@ export const unpluginFactory: UnpluginFactory<Options | undefined> = (options) =
     load: {
       filter: { id: /^\0trace/ },
       async handler(id) {
-        if (!id.startsWith(PKG_PREFIX) && !id.startsWith(IMPORT_PREFIX) && !id.startsWith(LIB_PREFIX)) return null;
         try {
           const loaded = await ctx.load(id, bundlerResolveOf(this));
           if (!loaded) return null;
@@ -125,22 +138,8 @@ export const unpluginFactory: UnpluginFactory<Options | undefined> = (options) =
       transformIndexHtml: live.transformIndexHtml,
     },
 
-    // webpack and Rspack take `trace:` for a URL scheme and fail before any
-    // resolver plugin runs (UnhandledSchemeError): rename the request first.
-    webpack(compiler) {
-      compiler.hooks.normalModuleFactory.tap(NAME, (nmf) => {
-        nmf.hooks.beforeResolve.tap(NAME, (data) => {
-          if (data.request.startsWith("trace:")) data.request = REQUEST_PREFIX + data.request.slice(6);
-        });
-      });
-    },
-    rspack(compiler) {
-      compiler.hooks.normalModuleFactory.tap(NAME, (nmf) => {
-        nmf.hooks.beforeResolve.tap(NAME, (data) => {
-          if (data.request.startsWith("trace:")) data.request = REQUEST_PREFIX + data.request.slice(6);
-        });
-      });
-    },
+    webpack: renameTraceRequests,
+    rspack: renameTraceRequests,
   };
 };
 
