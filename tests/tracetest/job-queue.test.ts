@@ -1,10 +1,10 @@
 // tracetest on a real concurrent component: each worker of the job queue is one
 // stream, and the test decides when each worker may go on.
 import { describe, expect, it } from "vitest";
-import { setup } from "../../runtime/tracing.ts";
-import { run, verify, type T } from "../../runtime/tracetest.ts";
-import { JobQueue, traceJobDone_Attach, traceJobStart_Attach } from "./job-queue.ts";
-import { rejection } from "./scenarios.ts";
+import { setup } from "unplugin-tracing/runtime";
+import { run, verify, type T } from "unplugin-tracing/tracetest";
+import { rejection } from "../helpers/rejection.ts";
+import { JobQueue } from "./job-queue.ts";
 
 class Start {
   constructor(
@@ -22,6 +22,7 @@ class Done {
 
 function probes(t: T): void {
   setup(() => {
+    // typed: in a declaration file of the whole repo, fixtures declare these names with other parameters
     traceJobStart_Attach(t.pg, (worker: number, job: string) => t.rxEvent(new Start(worker, job)));
     traceJobDone_Attach(t.pg, (worker: number, job: string, ok: boolean) => t.rxEvent(new Done(worker, job, ok)));
   });

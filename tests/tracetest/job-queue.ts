@@ -1,15 +1,7 @@
 // A job queue served by N async workers: the real concurrent component that
-// job-queue.test.ts checks with tracetest. With the plugin its events would read
-//   //trace:event traceJobStart(worker: number, job: string)
-//   //trace:event traceJobDone(worker: number, job: string, ok: boolean)
-// until then they are made by hand, in the same shape the plugin generates.
-import { manualTracepoint } from "../helpers/manual-tracepoint.ts";
-
-const jobStart = manualTracepoint("tracetest/job-queue", "traceJobStart", ["worker", "job"]);
-const jobDone = manualTracepoint("tracetest/job-queue", "traceJobDone", ["worker", "job", "ok"]);
-
-export const traceJobStart_Attach = jobStart.attach;
-export const traceJobDone_Attach = jobDone.attach;
+// job-queue.test.ts checks with tracetest, one stream per worker.
+//trace:event traceJobStart(worker: number, job: string)
+//trace:event traceJobDone(worker: number, job: string, ok: boolean)
 
 interface Job<R> {
   readonly name: string;
@@ -69,7 +61,7 @@ export class JobQueue<R> {
         continue;
       }
       this.running++;
-      await jobStart.signal(id, job.name);
+      await traceJobStart(id, job.name);
       let ok = true;
       try {
         job.resolve(await job.run());
@@ -78,7 +70,7 @@ export class JobQueue<R> {
         job.reject(e);
       }
       this.running--;
-      await jobDone.signal(id, job.name, ok);
+      await traceJobDone(id, job.name, ok);
     }
   }
 }
