@@ -1,29 +1,23 @@
 // The edges of tracetest beyond the example scenarios: where a failure points,
 // what happens to events after the end, the user's own errors, options.
 import { describe, expect, it } from "vitest";
-import { ProbeGroup, setup } from "../../runtime/tracing.ts";
-import { RefusedError, run, verify } from "../../runtime/tracetest.ts";
-import { manualTracepoint } from "../helpers/manual-tracepoint.ts";
-import { rejection } from "./scenarios.ts";
-
-const ping = manualTracepoint("tracetest/behaviour", "tracePing", ["n"]);
+import { ProbeGroup, setup, tracepoints } from "unplugin-tracing/runtime";
+import { RefusedError, run, verify } from "unplugin-tracing/tracetest";
+import { rejection } from "../helpers/rejection.ts";
+import { pinger, report } from "./pinger.ts";
 
 class Ping {
   constructor(readonly n: number) {}
 }
 
-/** A small "app": pings 1..count, waiting at each trace call. */
-async function pinger(count: number): Promise<number> {
-  for (let i = 1; i <= count; i++) await ping.signal(i);
-  return count;
-}
+const pingProbes = () => tracepoints().find((tp) => tp.package === "tests/tracetest" && tp.name === "tracePing")!.probeCount;
 
 describe("tracetest", () => {
   it("works as the idiomatic test is written: own probe group, awaiting the app", async () => {
     await verify(async (t) => {
       const pg = new ProbeGroup();
       setup(() => {
-        ping.attach(pg, (n: number) => t.rxEvent(new Ping(n)));
+        tracePing_Attach(pg, (n) => t.rxEvent(new Ping(n)));
       });
       const done = pinger(2);
       await t.expect("default", new Ping(1));
@@ -31,14 +25,14 @@ describe("tracetest", () => {
       expect(await done).toBe(2);
       pg.done();
     });
-    expect(ping.tp.probeCount).toBe(0);
+    expect(pingProbes()).toBe(0);
   });
 
   it("points the failure's stack at the test's line", async () => {
     const err = await rejection(
       run(
         async (t) => {
-          setup(() => ping.attach(t.pg, (n: number) => t.rxEvent(new Ping(n))));
+          setup(() => tracePing_Attach(t.pg, (n) => t.rxEvent(new Ping(n))));
           t.go(pinger(1));
           await t.expect("default", new Ping(2)); // the failing line
         },
@@ -53,7 +47,7 @@ describe("tracetest", () => {
     const err = await rejection(
       run(
         async (t) => {
-          setup(() => ping.attach(t.pg, (n: number) => t.rxEvent(new Ping(n))));
+          setup(() => tracePing_Attach(t.pg, (n) => t.rxEvent(new Ping(n))));
           t.go(pinger(1));
         },
         { deadTime: 100 },
@@ -67,11 +61,11 @@ describe("tracetest", () => {
     const pg = new ProbeGroup(); // not t.pg, and deliberately not done before the end
     let late: Promise<void> | void = undefined;
     await run(async (t) => {
-      setup(() => ping.attach(pg, (n: number) => t.rxEvent(new Ping(n))));
+      setup(() => tracePing_Attach(pg, (n) => t.rxEvent(new Ping(n))));
       t.go(pinger(1));
       await t.expect("default", new Ping(1));
     });
-    late = ping.signal(7);
+    late = tracePing(7); // as a producer left over from the run would
     await expect(late).rejects.toThrow(RefusedError);
     await expect(late).rejects.toThrow("tracetest: default\t<- Ping { n: 7 }: refused: the test has ended");
     pg.done();
@@ -82,7 +76,7 @@ describe("tracetest", () => {
     let app: Promise<number> | undefined;
     const err = await rejection(
       run(async (t) => {
-        setup(() => ping.attach(t.pg, (n: number) => t.rxEvent(new Ping(n))));
+        setup(() => tracePing_Attach(t.pg, (n) => t.rxEvent(new Ping(n))));
         app = t.go(pinger(1));
         await Promise.resolve();
         throw mine;
@@ -105,10 +99,10 @@ describe("tracetest", () => {
 
   it("lets the test look at state while the producer is held (recv, ack)", async () => {
     await run(async (t) => {
-      setup(() => ping.attach(t.pg, (n: number) => t.rxEvent(new Ping(n))));
+      setup(() => tracePing_Attach(t.pg, (n) => t.rxEvent(new Ping(n))));
       let reached = 0;
       t.go(async () => {
-        await ping.signal(1);
+        await pinger(1);
         reached = 1;
       });
       const m = await t.recv("default");
@@ -122,7 +116,7 @@ describe("tracetest", () => {
   it("fails with the reason given to nak", async () => {
     const err = await rejection(
       run(async (t) => {
-        setup(() => ping.attach(t.pg, (n: number) => t.rxEvent(new Ping(n))));
+        setup(() => tracePing_Attach(t.pg, (n) => t.rxEvent(new Ping(n))));
         t.go(pinger(1));
         const m = await t.recv("default");
         m.nak("ping 1 came too early");
@@ -132,22 +126,17 @@ describe("tracetest", () => {
   });
 
   it("compares plain objects and primitives by value, and names both types when they differ", async () => {
-    const ev = manualTracepoint("tracetest/behaviour", "traceAny", ["v"]);
     await run(async (t) => {
-      setup(() => ev.attach(t.pg, (v: unknown) => t.rxEvent(v)));
-      t.go(async () => {
-        await ev.signal({ a: [1, { b: new Map([["k", new Set([1])]]) }] });
-        await ev.signal("text");
-        await ev.signal(3n);
-      });
+      setup(() => traceValue_Attach(t.pg, (v) => t.rxEvent(v)));
+      t.go(report({ a: [1, { b: new Map([["k", new Set([1])]]) }] }, "text", 3n));
       await t.expect("default", { a: [1, { b: new Map([["k", new Set([1])]]) }] });
       await t.expect("default", "text");
       await t.expect("default", 3n);
     });
     const err = await rejection(
       run(async (t) => {
-        setup(() => ev.attach(t.pg, (v: unknown) => t.rxEvent(v)));
-        t.go(async () => void (await ev.signal({ n: 1, extra: true })));
+        setup(() => traceValue_Attach(t.pg, (v) => t.rxEvent(v)));
+        t.go(report({ n: 1, extra: true }));
         await t.expect("default", { n: 2, tags: ["x"] });
       }),
     );
@@ -164,8 +153,8 @@ describe("tracetest", () => {
     );
     const err2 = await rejection(
       run(async (t) => {
-        setup(() => ev.attach(t.pg, (v: unknown) => t.rxEvent(v)));
-        t.go(async () => void (await ev.signal(1)));
+        setup(() => traceValue_Attach(t.pg, (v) => t.rxEvent(v)));
+        t.go(report(1));
         await t.expect("default", "1");
       }),
     );
@@ -176,7 +165,7 @@ describe("tracetest", () => {
     const lines: string[] = [];
     await verify(
       async (t) => {
-        setup(() => ping.attach(t.pg, (n: number) => t.rxEvent(new Ping(n))));
+        setup(() => tracePing_Attach(t.pg, (n) => t.rxEvent(new Ping(n))));
         t.go(pinger(2));
         await t.expect("default", new Ping(1));
         await t.expect("default", new Ping(2));
@@ -193,7 +182,7 @@ describe("tracetest", () => {
       verify(async (t) => {
         const stream = runs++ === 0 ? "a" : "b";
         t.setEventRouter(() => stream);
-        setup(() => ping.attach(t.pg, (n: number) => t.rxEvent(new Ping(n))));
+        setup(() => tracePing_Attach(t.pg, (n) => t.rxEvent(new Ping(n))));
         t.go(pinger(2));
         await t.expect(stream, new Ping(1));
         await t.expect(stream, new Ping(2));
@@ -209,7 +198,7 @@ describe("tracetest", () => {
           throw new Error("no stream for it");
         });
         expect(() => t.setEventRouter(() => "x")).toThrow("tracetest: setEventRouter: the router is already set");
-        setup(() => ping.attach(t.pg, (n: number) => t.rxEvent(new Ping(n))));
+        setup(() => tracePing_Attach(t.pg, (n) => t.rxEvent(new Ping(n))));
         t.go(pinger(1));
         await t.expect("default", new Ping(1));
       }),

@@ -1,0 +1,15 @@
+// The small "app" behaviour.test.ts drives: it pings, or reports values, pausing
+// at each trace call.
+//trace:event tracePing(n: number)
+//trace:event traceValue(v: unknown)
+
+/** Pings 1..count; resolves with count. */
+export async function pinger(count: number): Promise<number> {
+  for (let i = 1; i <= count; i++) await tracePing(i);
+  return count;
+}
+
+/** Reports each value in turn. */
+export async function report(...values: unknown[]): Promise<void> {
+  for (const v of values) await traceValue(v);
+}
