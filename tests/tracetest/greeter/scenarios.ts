@@ -1,16 +1,12 @@
-// The scenarios of Go's tracetest example, told again for async JavaScript. Each
-// one asserts the outcome and the message with node:assert, so the same list runs
-// under Vitest (example.test.ts) and under node:test (example.node.ts).
+// The scenarios of Go's tracetest example, told again for async JavaScript with
+// the README's greeter. Each one asserts the outcome and the message with
+// node:assert, so the same list runs under Vitest (example.test.ts) and under
+// node:test (example.node.ts, bundled with the esbuild plugin).
 import assert from "node:assert/strict";
-import { setup } from "../../runtime/tracing.ts";
-import { RefusedError, run, verify, type T } from "../../runtime/tracetest.ts";
-import { manualTracepoint } from "../helpers/manual-tracepoint.ts";
-
-// Two events of a tiny "greeter" package, as the plugin would make them from
-//   //trace:event traceHi(who: string)
-//   //trace:event traceHello(who: string)
-const hi = manualTracepoint("tracetest/greeter", "traceHi", ["who"]);
-const hello = manualTracepoint("tracetest/greeter", "traceHello", ["who"]);
+import { setup, tracepoints } from "unplugin-tracing/runtime";
+import { RefusedError, run, verify, type T } from "unplugin-tracing/tracetest";
+import { rejection } from "../../helpers/rejection.ts";
+import { greet, sayHello, sayHi } from "./greeter.ts";
 
 export class Hi {
   constructor(readonly who: string) {}
@@ -21,19 +17,19 @@ export class Hello {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-/** A "thread" of the program under test: greets `who` twice. */
-async function greeter(who: string): Promise<void> {
-  await hi.signal(who);
-  await hello.signal(who);
-}
-
 /** Attaches the probes of this file to the run's probe group, routing by `who`. */
 function probes(t: T, route = true): void {
   setup(() => {
-    hi.attach(t.pg, (who: string) => t.rxEvent(new Hi(who)));
-    hello.attach(t.pg, (who: string) => t.rxEvent(new Hello(who)));
+    traceHi_Attach(t.pg, (who) => t.rxEvent(new Hi(who)));
+    traceHello_Attach(t.pg, (who) => t.rxEvent(new Hello(who)));
   });
   if (route) t.setEventRouter((ev) => (ev as Hi | Hello).who.toLowerCase());
+}
+
+/** How many probes each of the greeter's tracepoints has. */
+function greeterProbes(): Record<string, number> {
+  const tps = tracepoints().filter((tp) => tp.package === "tests/tracetest/greeter");
+  return Object.fromEntries(tps.map((tp) => [tp.name, tp.probeCount]));
 }
 
 // Short enough that the failing scenarios stay quick, long enough for a loaded CI box.
@@ -52,8 +48,8 @@ export const scenarios: Scenario[] = [
       await verify(async (t) => {
         runs++;
         probes(t);
-        t.go(greeter("T1"));
-        t.go(greeter("T2"));
+        t.go(greet("T1"));
+        t.go(greet("T2"));
         // the streams are independent: checking t2 first holds t1 meanwhile, no harm
         await t.expect("t2", new Hi("T2"));
         await t.expect("t1", new Hi("T1"));
@@ -61,7 +57,7 @@ export const scenarios: Scenario[] = [
         await t.expect("t2", new Hello("T2"));
       });
       assert.equal(runs, 1 + 4, "verify reruns once per event");
-      assert.equal(hi.tp.probeCount + hello.tp.probeCount, 0, "t.pg is done after each run");
+      assert.deepEqual(greeterProbes(), { traceHello: 0, traceHi: 0 }, "t.pg is done after each run");
     },
   },
   {
@@ -72,7 +68,7 @@ export const scenarios: Scenario[] = [
         run(
           async (t) => {
             probes(t);
-            t1 = t.go(greeter("T1"));
+            t1 = t.go(greet("T1"));
             t.go(async () => {}); // T2 forgot to greet
             await t.expect("t1", new Hi("T1"));
             await t.expect("t2", new Hi("T2"));
@@ -94,7 +90,7 @@ export const scenarios: Scenario[] = [
         run(
           async (t) => {
             probes(t);
-            t.go(greeter("T1"));
+            t.go(greet("T1"));
             await t.expect("t1", new Hi("T1"));
             // the test ends here, but T1 still has a Hello to say
           },
@@ -111,7 +107,7 @@ export const scenarios: Scenario[] = [
         run(
           async (t) => {
             probes(t);
-            const done = t.go(greeter("T1"));
+            const done = t.go(greet("T1"));
             await t.expect("t1", new Hi("T1"));
             await done; // T1 waits for its Hello to be taken, the test waits for T1
           },
@@ -128,10 +124,10 @@ export const scenarios: Scenario[] = [
       // nothing in the program orders them but B's nap.
       const racy = async (t: T) => {
         probes(t, false);
-        t.go(() => hi.signal("A"));
+        t.go(sayHi("A"));
         t.go(async () => {
           await sleep(5);
-          await hello.signal("B");
+          await sayHello("B");
         });
         await t.expect("default", new Hi("A"));
         await t.expect("default", new Hello("B"));
@@ -152,7 +148,7 @@ export const scenarios: Scenario[] = [
           async (t) => {
             probes(t);
             // T1 skips its Hi
-            t1 = t.go(async () => hello.signal("T1"));
+            t1 = t.go(sayHello("T1"));
             await t.expect("t1", new Hi("T1"));
           },
           { deadTime },
@@ -169,7 +165,7 @@ export const scenarios: Scenario[] = [
         run(
           async (t) => {
             probes(t, false);
-            t.go(() => hi.signal("Jo"));
+            t.go(sayHi("Jo"));
             await t.expect("default", new Hi("JP"));
           },
           { deadTime },
@@ -182,14 +178,3 @@ export const scenarios: Scenario[] = [
     },
   },
 ];
-
-/** Awaits a promise that must reject with an Error, and returns that error. */
-export async function rejection(p: Promise<unknown>): Promise<Error> {
-  try {
-    await p;
-  } catch (e) {
-    assert.ok(e instanceof Error, `rejected with a non-Error: ${String(e)}`);
-    return e;
-  }
-  assert.fail("expected the test to fail, but it passed");
-}

@@ -1,5 +1,6 @@
 // The example scenarios under node:test. Node 20 cannot run .ts, so
-// node-test.test.ts bundles this file with esbuild and runs `node --test` on it.
+// node-test.test.ts bundles this file with esbuild and our esbuild plugin, and
+// runs `node --test` on it.
 import { test } from "node:test";
 import { scenarios } from "./scenarios.ts";
 

@@ -5,6 +5,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { build } from "esbuild";
 import { afterAll, expect, it } from "vitest";
+import tracing from "../../../dist/src/esbuild.js";
 import { scenarios } from "./scenarios.ts";
 
 const dir = mkdtempSync(join(tmpdir(), "tracetest-node-"));
@@ -20,6 +21,8 @@ it("passes the example scenarios under node --test", async () => {
     format: "esm",
     sourcemap: "inline",
     logLevel: "silent",
+    // package ids (tests/tracetest/greeter) are relative to the repository, as under Vitest
+    plugins: [tracing({ root: fileURLToPath(new URL("../../..", import.meta.url)), dts: false })],
   });
   const { code, stdout } = await new Promise<{ code: number | null; stdout: string }>((resolve) => {
     // the default reporter differs between Node versions; tap prints stable totals
