@@ -6,7 +6,6 @@ import { resolve } from "node:path";
 import { createContext } from "./context.ts";
 import { watch, WATCH_HELP, WatchUsageError } from "./dev/watch.ts";
 import { PositionedError } from "./errors.ts";
-import { resolveSpec } from "./resolve.ts";
 import { findPackageDirs } from "./scan.ts";
 
 const HELP = `tstrace: Go-style tracepoints for TypeScript and JavaScript
@@ -45,13 +44,29 @@ async function list(args: string[]): Promise<number> {
       dirs = await findPackageDirs(resolve(root, arg.slice(0, -4)));
     } else {
       const asPath = resolve(root, arg);
-      const dir = existsSync(asPath) && statSync(asPath).isDirectory() ? asPath : await resolveSpec(arg, resolve(root, "index.js"), root, nodeResolve(root));
-      if (!dir) {
-        process.stderr.write(`tstrace: ${arg}: no package found\n`);
-        failed = true;
-        continue;
+      if (existsSync(asPath) && statSync(asPath).isDirectory()) {
+        dirs = [asPath];
+      } else {
+        // A spec: a package of this project, or of an installed library (its manifest).
+        const found = await ctx.findPackage(arg, resolve(root, "index.js"), nodeResolve(root)).catch((err: Error) => {
+          process.stderr.write(`tstrace: ${err.message}\n`);
+          return undefined;
+        });
+        if (found === undefined) {
+          failed = true;
+          continue;
+        }
+        if (!found) {
+          process.stderr.write(`tstrace: ${arg}: no package found\n`);
+          failed = true;
+          continue;
+        }
+        if (!found.model) {
+          for (const ev of found.events) lines.add(`${found.id}:${ev.name}`);
+          continue;
+        }
+        dirs = [found.model.dir];
       }
-      dirs = [dir];
     }
     for (const dir of dirs) {
       const pkg = ctx.store.get(dir);

@@ -16,7 +16,7 @@ import { generateLibraryModule, generatePackageModule, hashOf, type ResolvedImpo
 
 
 /** A package found for a spec: a directory of this project, or a prebuilt library's package. */
-interface FoundPackage {
+export interface FoundPackage {
   virtualId: string;
   id: string;
   events: ReadonlyArray<EventDirective | ManifestEvent>;
@@ -257,6 +257,7 @@ export function createContext(rawOptions: Options = {}) {
     load,
     transform,
     resolveImports,
+    findPackage,
     projectPackages,
     /** Writes the declaration file (and a library's manifest) if changed; returns types it cannot name. */
     writeDts: files.write,

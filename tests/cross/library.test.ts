@@ -1,6 +1,7 @@
 // A library built with the plugin and installed into an app (issue 3): its dist/
 // holds no directives, yet the app attaches through `trace:` and //trace:import,
 // and an attach built against an older signature is refused with both signatures.
+import { execFileSync } from "node:child_process";
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -58,6 +59,14 @@ describe("out-of-date attach code", () => {
     expect(await runJson(file)).toEqual([
       "error: traceConnect_Attach: net-lib:traceConnect changed since the code that attaches was built: it was built against traceConnect(host: string), the tracepoint is now traceConnect(host: string, port: number); rebuild the code that attaches",
     ]);
+  });
+});
+
+describe("tstrace list", () => {
+  it("lists an installed library's events from its manifest", () => {
+    const cli = fileURLToPath(new URL("../../dist/src/cli.js", import.meta.url));
+    const out = execFileSync(process.execPath, [cli, "list", "net-lib", "net-lib/wire"], { cwd: app, encoding: "utf8" });
+    expect(out).toBe("net-lib/wire:traceFrame\nnet-lib:traceClose\nnet-lib:traceConnect\n");
   });
 });
 
