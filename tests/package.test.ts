@@ -40,4 +40,18 @@ it("installs from a tarball and builds a project with a plain vite.config.mjs", 
   expect(execFileSync(process.execPath, ["out/main.js"], { cwd: app, encoding: "utf8" })).toBe('["packed"]\n');
   expect(readFileSync(join(app, "tracing-env.d.ts"), "utf8")).toContain('declare module "trace:src/hello"');
   expect(execFileSync(join(app, "node_modules/.bin/tstrace"), ["list", "src/hello"], { cwd: app, encoding: "utf8" })).toBe("src/hello:traceHello\n");
+
+  // The dev server of the installed package serves the live UI and its modules.
+  const probe = [
+    'const { createServer } = await import("vite");',
+    'const server = await createServer({ logLevel: "silent", server: { port: 0, host: "127.0.0.1" } });',
+    "await server.listen();",
+    "const url = server.resolvedUrls.local[0];",
+    "const out = [];",
+    'for (const path of ["__tracing/", "__tracing/src/dev/ui/main.js", "__tracing/src/cli.js"]) out.push((await fetch(url + path)).status);',
+    "await server.close();",
+    "console.log(JSON.stringify(out));",
+  ].join("\n");
+  const statuses = execFileSync(process.execPath, ["--input-type=module", "-e", probe], { cwd: app, encoding: "utf8" });
+  expect(JSON.parse(statuses)).toEqual([200, 200, 404]);
 }, 120_000);
