@@ -35,13 +35,19 @@ export interface TraceEvent {
 export interface TraceFile {
   traceEvents: TraceEvent[];
   displayTimeUnit: "ms";
-  otherData: { producer: "unplugin-tracing"; dropped: number; failures: number };
+  otherData: {
+    producer: "unplugin-tracing";
+    dropped: number;
+    failures: number;
+    /** The page's `performance.timeOrigin`, when known: `ts` plus it is wall time. The UI reads it back to show clock times. */
+    timeOrigin?: number;
+  };
 }
 
 const PID = 1;
 
 /** Converts events (oldest first) into a trace file. */
-export function toTraceFile(events: readonly RecordedEvent[], info: { processName: string; dropped: number; failures: number }): TraceFile {
+export function toTraceFile(events: readonly RecordedEvent[], info: { processName: string; dropped: number; failures: number; timeOrigin?: number }): TraceFile {
   const out: TraceEvent[] = [{ name: "process_name", ph: "M", ts: 0, pid: PID, tid: 0, args: { name: info.processName } }];
   const tasks = new Map<number, Task>();
   const present = new Set(events);
@@ -77,7 +83,9 @@ export function toTraceFile(events: readonly RecordedEvent[], info: { processNam
   }
   body.sort((x, y) => x.ts - y.ts);
   for (const e of body) out.push(e);
-  return { traceEvents: out, displayTimeUnit: "ms", otherData: { producer: "unplugin-tracing", dropped: info.dropped, failures: info.failures } };
+  const otherData: TraceFile["otherData"] = { producer: "unplugin-tracing", dropped: info.dropped, failures: info.failures };
+  if (info.timeOrigin !== undefined) otherData.timeOrigin = info.timeOrigin;
+  return { traceEvents: out, displayTimeUnit: "ms", otherData };
 }
 
 /** Milliseconds to microseconds, rounded to nanoseconds to keep the JSON short. */
