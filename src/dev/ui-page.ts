@@ -15,6 +15,7 @@ aside h2 { font-size: 11px; text-transform: uppercase; letter-spacing: .06em; co
 .pages { list-style: none; margin: 0; padding: 0; }
 .pages li { padding: 6px 8px; border-radius: 6px; cursor: pointer; border: 1px solid transparent; }
 .pages li.sel { background: #fff; border-color: var(--line); }
+.pages li.saved .meta { color: #5b3cc4; }
 .pages .url { font-family: ui-monospace, monospace; font-size: 12px; word-break: break-all; }
 .pages .meta { color: var(--muted); font-size: 11px; }
 .empty { color: var(--muted); font-style: italic; }
@@ -24,6 +25,15 @@ input[type=text], input[type=search] { font: 12px ui-monospace, monospace; paddi
 button { font: inherit; padding: 3px 10px; border: 1px solid #c9ced8; background: #fff; border-radius: 4px; cursor: pointer; }
 button:hover { border-color: var(--accent); }
 button.on { background: #fff4e5; border-color: var(--warn); }
+button:disabled, input:disabled { opacity: .5; cursor: default; }
+button:disabled:hover { border-color: #c9ced8; }
+label.button { padding: 3px 10px; border: 1px solid #c9ced8; background: #fff; border-radius: 4px; cursor: pointer; }
+label.button:hover { border-color: var(--accent); }
+.notice { display: flex; gap: 8px; align-items: center; padding: 6px 12px; border-bottom: 1px solid var(--line); background: #eef4ff; }
+.notice.error { background: #fdeceb; color: #9f1d13; }
+.notice[hidden] { display: none; }
+.notice span { flex: 1; font: 12px ui-monospace, monospace; }
+.notice button { border: 0; background: none; padding: 0 4px; color: var(--muted); }
 .chips { display: flex; flex-wrap: wrap; gap: 4px; margin-top: 6px; }
 .chip { font: 12px ui-monospace, monospace; background: #e8effc; border-radius: 10px; padding: 1px 4px 1px 8px; }
 .chip button { border: 0; background: none; padding: 0 4px; color: var(--muted); }
@@ -69,7 +79,7 @@ export function uiPage(base: string): string {
   <h2>Pages</h2>
   <ul class="pages" id="pages"><li class="empty">no page connected: open the app</li></ul>
   <h2>Attach</h2>
-  <form class="attach" id="attach"><input type="text" id="pattern" placeholder="src/net:* or *:traceConn*" autocomplete="off" spellcheck="false"><button>Attach</button></form>
+  <form class="attach" id="attach"><input type="text" id="pattern" placeholder="src/net:* or *:traceConn*" autocomplete="off" spellcheck="false"><button id="attach-button">Attach</button></form>
   <label><input type="checkbox" id="stacks"> count stacks (for the pprof profile)</label>
   <div class="chips" id="patterns"></div>
   <h2>Tracepoints</h2>
@@ -82,8 +92,10 @@ export function uiPage(base: string): string {
     <button id="clear">Clear</button>
     <button id="trace">Download trace</button>
     <button id="pprof">Download pprof</button>
+    <label class="button" title="Open a trace file saved by Download trace or the recorder">Open trace…<input type="file" id="open" accept=".json,application/json" hidden></label>
     <span class="stats" id="stats"></span>
   </div>
+  <div class="notice" id="notice" role="status" hidden><span id="notice-text"></span><button id="notice-close" title="dismiss">×</button></div>
   <canvas class="timeline" id="timeline"></canvas>
   <div class="thead"><span>time</span><span>package</span><span>event</span><span>arguments</span><span>task</span></div>
   <div class="rows" id="rows"><div class="spacer" id="spacer"></div></div>

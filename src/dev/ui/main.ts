@@ -1,31 +1,30 @@
 // The tracing UI at /__tracing/: talks to the dev server over Vite's own HMR client
 // (so the server's host and token settings apply), shows connected pages and their
-// tracepoints, attaches by checkbox or pattern, and shows the events live.
+// tracepoints, attaches by checkbox or pattern, and shows the events live. Saved
+// recordings (Open trace…) are pages of a second, read-only source.
 
 import { toTraceFile, type RecordedEvent } from "../../../runtime/trace-events.ts";
-import type { MessageName, Messages, PageInfo, WireTracepoint } from "../../../runtime/live/protocol.ts";
+import type { PageInfo, WireTracepoint } from "../../../runtime/live/protocol.ts";
+import { SavedSource } from "./saved-source.ts";
 import { renderPages, renderPatterns, renderTracepoints, type SidebarActions } from "./sidebar.ts";
+import type { Source } from "./source.ts";
 import { EventStore } from "./store.ts";
 import { EventTable } from "./table.ts";
 import { Timeline } from "./timeline.ts";
 
-/** What the UI reads from and writes to: the live socket (a saved recording could stand in). */
-interface Source {
-  on<K extends MessageName>(name: K, cb: (data: Messages[K]) => void): void;
-  on(name: "vite:ws:connect" | "vite:ws:disconnect", cb: () => void): void;
-  send<K extends MessageName>(name: K, data: Messages[K]): void;
-}
-
 const $ = <T extends HTMLElement = HTMLElement>(id: string) => document.getElementById(id) as T;
 const base = document.documentElement.dataset.base ?? "/";
 
+/** Every source's pages, in wiring order; `pages` is them all. */
+const pagesOf = new Map<Source, PageInfo[]>();
+/** Events each source's server skipped for this viewer. */
+const skippedOf = new Map<Source, number>();
 let pages: PageInfo[] = [];
 const tracepoints = new Map<string, WireTracepoint[]>();
 const stores = new Map<string, EventStore>();
 let selected: string | null = null;
 let paused = false;
 let skippedWhilePaused = 0;
-let serverSkipped = 0;
 let nextRequest = 1;
 const closedPackages = new Set<string>();
 /** Patterns this UI attached, by page URL: a page that reloads gets them back. */
@@ -55,6 +54,8 @@ function storeOf(page: string | null): EventStore | null {
 }
 
 const current = () => pages.find((p) => p.id === selected) ?? null;
+const sourceOf = (page: string | undefined): Source | undefined => [...pagesOf].find(([, ps]) => ps.some((p) => p.id === page))?.[0];
+const isSaved = (page: string | undefined) => sourceOf(page)?.readOnly === true;
 
 function status(text: string, ok: boolean): void {
   const el = $("status");
@@ -71,7 +72,8 @@ function renderStats(): void {
     const s = storeOf(selected);
     const p = current();
     const parts = [`${(s?.size ?? 0).toLocaleString()} shown`, `${(s?.rows.length ?? 0).toLocaleString()} kept`];
-    const lost = (p?.dropped ?? 0) + serverSkipped;
+    const src = sourceOf(p?.id);
+    const lost = (p?.dropped ?? 0) + (src ? (skippedOf.get(src) ?? 0) : 0);
     const el = $("stats");
     el.replaceChildren(parts.join(" · "));
     if (lost > 0) el.append(" · ", Object.assign(document.createElement("span"), { className: "drop", textContent: `${lost.toLocaleString()} dropped` }));
@@ -81,9 +83,23 @@ function renderStats(): void {
 
 function renderSide(): void {
   const p = current();
-  renderPages($("pages"), pages, selected, actions);
+  renderPages($("pages"), pages, selected, actions, new Set(pages.filter((x) => isSaved(x.id)).map((x) => x.id)));
   renderPatterns($("patterns"), p?.patterns ?? [], actions);
-  renderTracepoints($("tracepoints"), selected ? (tracepoints.get(selected) ?? []) : [], p?.patterns ?? [], actions, closedPackages);
+  const recorded = isSaved(p?.id) ? storeOf(selected)?.counts() : undefined;
+  renderTracepoints($("tracepoints"), selected ? (tracepoints.get(selected) ?? []) : [], p?.patterns ?? [], actions, closedPackages, recorded);
+}
+
+/** A saved recording takes no attach, stack counting or profile. */
+function renderControls(readOnly: boolean): void {
+  for (const id of ["pattern", "attach-button", "stacks", "pprof"]) $<HTMLInputElement | HTMLButtonElement>(id).disabled = readOnly;
+  $<HTMLInputElement>("pattern").placeholder = readOnly ? "a saved recording: read-only" : "src/net:* or *:traceConn*";
+}
+
+function notice(text: string, error: boolean): void {
+  const el = $("notice");
+  el.hidden = text === "";
+  el.className = error ? "notice error" : "notice";
+  $("notice-text").textContent = text;
 }
 
 function select(page: string | null): void {
@@ -97,6 +113,7 @@ function select(page: string | null): void {
   // Set from the page only when it is selected: a page list in flight must not undo a click.
   const p = current();
   if (p) $<HTMLInputElement>("stacks").checked = p.stacks;
+  renderControls(isSaved(p?.id));
   renderSide();
   renderStats();
 }
@@ -107,21 +124,26 @@ function remember(url: string, patterns: string[], on: boolean): void {
   for (const p of patterns) on ? set.add(p) : set.delete(p);
 }
 
-let source: Source;
+/** The selected page and its source, if the page takes requests (a live page). */
+function live(): { p: PageInfo; src: Source } | null {
+  const p = current();
+  const src = sourceOf(p?.id);
+  return p && src && !src.readOnly ? { p, src } : null;
+}
 
 const actions: SidebarActions = {
   select,
   attach(patterns) {
-    const p = current();
-    if (!p) return;
-    remember(p.url, patterns, true);
-    source.send("unplugin-tracing:attach", { page: p.id, patterns, stacks: $<HTMLInputElement>("stacks").checked });
+    const l = live();
+    if (!l) return;
+    remember(l.p.url, patterns, true);
+    l.src.send("unplugin-tracing:attach", { page: l.p.id, patterns, stacks: $<HTMLInputElement>("stacks").checked });
   },
   detach(patterns) {
-    const p = current();
-    if (!p) return;
-    remember(p.url, patterns, false);
-    source.send("unplugin-tracing:detach", { page: p.id, patterns });
+    const l = live();
+    if (!l) return;
+    remember(l.p.url, patterns, false);
+    l.src.send("unplugin-tracing:detach", { page: l.p.id, patterns });
   },
 };
 
@@ -133,16 +155,23 @@ function download(name: string, blob: Blob): void {
   setTimeout(() => URL.revokeObjectURL(a.href), 10_000);
 }
 
-const fileName = (p: PageInfo, ext: string) => `trace-${new URL(p.url).pathname.replace(/[^\w]+/g, "-").replace(/^-|-$/g, "") || "page"}-${new Date().toISOString().replace(/[:.]/g, "-")}.${ext}`;
+function fileName(p: PageInfo, ext: string): string {
+  // A saved recording is named after its file, a live page after its path.
+  const name = isSaved(p.id) ? p.url.replace(/\.json$/i, "") : new URL(p.url).pathname;
+  return `trace-${name.replace(/[^\w]+/g, "-").replace(/^-|-$/g, "") || "page"}-${new Date().toISOString().replace(/[:.]/g, "-")}.${ext}`;
+}
 
 function wire(src: Source): void {
-  source = src;
+  pagesOf.set(src, []);
   src.on("unplugin-tracing:pages", (m) => {
     const before = current();
-    pages = m.pages;
+    pagesOf.set(src, m.pages);
+    // Live pages first, then saved recordings.
+    const all = [...pagesOf];
+    pages = [...all.filter(([s]) => !s.readOnly), ...all.filter(([s]) => s.readOnly)].flatMap(([, ps]) => ps);
     // A page that reloaded comes back with a new id: follow it, and re-attach what this UI had attached there.
-    for (const p of pages) {
-      if (seen.has(p.id)) continue;
+    for (const p of m.pages) {
+      if (seen.has(p.id) || src.readOnly) continue;
       seen.add(p.id);
       const want = [...(sticky.get(p.url) ?? [])].filter((x) => !p.patterns.includes(x));
       if (want.length) src.send("unplugin-tracing:attach", { page: p.id, patterns: want, stacks: $<HTMLInputElement>("stacks").checked });
@@ -156,14 +185,14 @@ function wire(src: Source): void {
       renderStats();
     }
     for (const id of stores.keys()) if (id !== selected && !pages.some((p) => p.id === id)) stores.delete(id);
-    status(`connected · ${pages.length} page${pages.length === 1 ? "" : "s"}`, true);
+    if (!src.readOnly) status(`connected · ${m.pages.length} page${m.pages.length === 1 ? "" : "s"}`, true);
   });
   src.on("unplugin-tracing:page-tracepoints", (m) => {
     tracepoints.set(m.page, m.tracepoints);
     if (m.page === selected) renderSide();
   });
   src.on("unplugin-tracing:page-events", (m) => {
-    serverSkipped = m.skipped;
+    skippedOf.set(src, m.skipped);
     if (paused && !m.history) {
       skippedWhilePaused += m.events.length;
       renderStats();
@@ -174,6 +203,7 @@ function wire(src: Source): void {
       table.update();
       timeline.update();
       renderStats();
+      if (src.readOnly) renderSide();
     }
   });
   src.on("unplugin-tracing:profile-data", (m) => {
@@ -189,6 +219,19 @@ function wire(src: Source): void {
   src.send("unplugin-tracing:watch", { history: true });
 }
 
+$("notice-close").addEventListener("click", () => notice("", false));
+const saved = new SavedSource();
+$<HTMLInputElement>("open").addEventListener("change", async () => {
+  const input = $<HTMLInputElement>("open");
+  const file = input.files?.[0];
+  input.value = ""; // so the same file can be opened again
+  if (!file) return;
+  const r = await saved.openFile(file);
+  if ("error" in r) return notice(r.error, true);
+  notice(r.note, false);
+  select(r.page);
+});
+
 $("attach").addEventListener("submit", (ev) => {
   ev.preventDefault();
   const input = $<HTMLInputElement>("pattern");
@@ -196,8 +239,8 @@ $("attach").addEventListener("submit", (ev) => {
   if (patterns.length) actions.attach(patterns), (input.value = "");
 });
 $("stacks").addEventListener("change", () => {
-  const p = current();
-  if (p) source.send("unplugin-tracing:attach", { page: p.id, patterns: [], stacks: $<HTMLInputElement>("stacks").checked });
+  const l = live();
+  if (l) l.src.send("unplugin-tracing:attach", { page: l.p.id, patterns: [], stacks: $<HTMLInputElement>("stacks").checked });
 });
 let filterTimer: ReturnType<typeof setTimeout> | undefined;
 $("filter").addEventListener("input", () => {
@@ -233,13 +276,15 @@ $("trace").addEventListener("click", () => {
     const r = s.at(i)!;
     events.push({ time: r.time, package: r.package, name: r.name, args: r.args, task: r.task });
   }
-  const file = toTraceFile(events, { processName: p.url, dropped: p.dropped + s.evicted, failures: p.failures });
+  const info = { processName: p.url, dropped: p.dropped + s.evicted, failures: p.failures };
+  const file = toTraceFile(events, p.timeOrigin === 0 ? info : { ...info, timeOrigin: p.timeOrigin });
   download(fileName(p, "json"), new Blob([JSON.stringify(file)], { type: "application/json" }));
 });
 $("pprof").addEventListener("click", () => {
-  const p = current();
-  if (p) source.send("unplugin-tracing:profile", { page: p.id, request: nextRequest++ });
+  const l = live();
+  if (l) l.src.send("unplugin-tracing:profile", { page: l.p.id, request: nextRequest++ });
 });
 
+wire(saved);
 const { createHotContext } = (await import(/* @vite-ignore */ `${base}@vite/client`)) as { createHotContext(owner: string): Source };
 wire(createHotContext(`${base}__tracing/`));

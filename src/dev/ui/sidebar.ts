@@ -1,5 +1,6 @@
 // The side panel: connected pages, the selected page's attached patterns, and its
-// tracepoints grouped by package with probe counts and a checkbox each.
+// tracepoints grouped by package with probe counts and a checkbox each. A saved
+// recording is read-only: its tracepoints show how often each fired, with no checkbox.
 
 import type { PageInfo, WireTracepoint } from "../../../runtime/live/protocol.ts";
 
@@ -15,18 +16,19 @@ const h = <K extends keyof HTMLElementTagNameMap>(tag: K, props: Record<string, 
   return el;
 };
 
-export function renderPages(ul: HTMLElement, pages: PageInfo[], selected: string | null, act: SidebarActions): void {
+export function renderPages(ul: HTMLElement, pages: PageInfo[], selected: string | null, act: SidebarActions, saved: ReadonlySet<string>): void {
   ul.replaceChildren();
   if (pages.length === 0) {
     ul.append(h("li", { className: "empty", textContent: "no page connected: open the app" }));
     return;
   }
   for (const p of pages) {
+    const isSaved = saved.has(p.id);
     const li = h(
       "li",
-      { className: p.id === selected ? "sel" : "" },
+      { className: `${p.id === selected ? "sel" : ""}${isSaved ? " saved" : ""}` },
       h("div", { className: "url", textContent: p.url }),
-      h("div", { className: "meta", textContent: `${p.title || "untitled"} · ${p.received.toLocaleString()} events${p.dropped ? ` · ${p.dropped.toLocaleString()} dropped` : ""}` }),
+      h("div", { className: "meta", textContent: `${isSaved ? "saved · " : ""}${p.title || "untitled"} · ${p.received.toLocaleString()} events${p.dropped ? ` · ${p.dropped.toLocaleString()} dropped` : ""}` }),
     );
     li.dataset.page = p.id;
     li.addEventListener("click", () => act.select(p.id));
@@ -44,7 +46,8 @@ export function renderPatterns(box: HTMLElement, patterns: string[], act: Sideba
   );
 }
 
-export function renderTracepoints(box: HTMLElement, tps: WireTracepoint[], patterns: string[], act: SidebarActions, closed: Set<string>): void {
+/** `recorded`, for a saved recording: events kept per `package:event`; the list is then read-only. */
+export function renderTracepoints(box: HTMLElement, tps: WireTracepoint[], patterns: string[], act: SidebarActions, closed: Set<string>, recorded?: ReadonlyMap<string, number>): void {
   box.replaceChildren();
   box.className = tps.length ? "" : "empty";
   if (tps.length === 0) {
@@ -57,6 +60,7 @@ export function renderTracepoints(box: HTMLElement, tps: WireTracepoint[], patte
     if (!list) byPkg.set(t.package, (list = []));
     list.push(t);
   }
+  if (recorded !== undefined) return renderRecorded(box, byPkg, recorded, closed);
   const on = new Set(patterns);
   for (const [pkg, list] of byPkg) {
     const all = on.has(`${pkg}:*`) || on.has(pkg);
@@ -81,6 +85,21 @@ export function renderTracepoints(box: HTMLElement, tps: WireTracepoint[], patte
           h("span", { className: t.probeCount ? "count live" : "count", title: "probes attached", textContent: String(t.probeCount) }),
         ),
       );
+    }
+    box.append(details);
+  }
+}
+
+function renderRecorded(box: HTMLElement, byPkg: Map<string, WireTracepoint[]>, recorded: ReadonlyMap<string, number>, closed: Set<string>): void {
+  for (const [pkg, list] of byPkg) {
+    const total = list.reduce((n, t) => n + (recorded.get(`${t.package}:${t.name}`) ?? 0), 0);
+    const details = h("details", { className: "pkg", open: !closed.has(pkg) }, h("summary", {}, `${pkg} `, h("span", { className: "count", title: "events in the recording", textContent: `(${total.toLocaleString()})` })));
+    details.addEventListener("toggle", () => (details.open ? closed.delete(pkg) : closed.add(pkg)));
+    for (const t of list) {
+      const n = recorded.get(`${t.package}:${t.name}`) ?? 0;
+      const row = h("div", { className: "tp", title: t.signature }, h("span", { className: "sig", textContent: t.signature }), h("span", { className: "count", title: "events in the recording", textContent: n.toLocaleString() }));
+      row.dataset.event = `${t.package}:${t.name}`;
+      details.append(row);
     }
     box.append(details);
   }

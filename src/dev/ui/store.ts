@@ -64,6 +64,13 @@ export class EventStore {
     if (this.shown !== null) this.shown = [];
   }
 
+  /** How many rows each `package:event` has, filter or not. */
+  counts(): Map<string, number> {
+    const out = new Map<string, number>();
+    for (const r of this.rows) out.set(r.key, (out.get(r.key) ?? 0) + 1);
+    return out;
+  }
+
   /** Index (among shown rows) of the first row at or after `time`. */
   indexAt(time: number): number {
     let lo = 0;

@@ -10,6 +10,7 @@ const ROW = 22;
 
 export class EventTable {
   store: EventStore | null = null;
+  /** The page's `performance.timeOrigin`; 0 (a recording that does not say it): times show as seconds on the page's clock. */
   timeOrigin = 0;
   follow = true;
   #pool: HTMLDivElement[] = [];
@@ -64,7 +65,7 @@ export class EventTable {
       div.style.display = "";
       div.style.transform = `translateY(${(first + j) * ROW}px)`;
       const c = div.children;
-      c[0]!.textContent = formatClock(this.timeOrigin + row.time);
+      c[0]!.textContent = this.timeOrigin === 0 ? `${(row.time / 1000).toFixed(3)} s` : formatClock(this.timeOrigin + row.time);
       c[1]!.textContent = row.package;
       c[2]!.textContent = row.name;
       c[3]!.textContent = row.text;
