@@ -1,5 +1,7 @@
 // Issue 6: live probing in the Vite dev server, driven through the UI in Chromium.
-import { readFileSync } from "node:fs";
+import { mkdtempSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { gunzipSync } from "node:zlib";
 import { Profile } from "pprof-format";
 import type { Browser, Page } from "playwright-core";
@@ -10,6 +12,8 @@ let dev: Dev;
 let browser: Browser;
 let app: Page;
 let ui: Page;
+/** The trace the UI downloaded, and the rows the UI showed when it did. */
+let saved: { path: string; name: string; rows: string[] };
 
 beforeAll(async () => {
   dev = await startDev();
@@ -69,8 +73,12 @@ it("issue 6: UI lists the page and its tracepoints as modules load, attaches by 
 });
 
 it("issue 6: downloads the Perfetto trace and the pprof profile", async () => {
+  const rows = await rowTexts();
   const [traceDl] = await Promise.all([ui.waitForEvent("download"), ui.click("#trace")]);
-  const trace = JSON.parse(readFileSync((await traceDl.path())!, "utf8"));
+  const name = traceDl.suggestedFilename();
+  saved = { path: join(mkdtempSync(join(tmpdir(), "tracing-ui-")), name), name, rows };
+  await traceDl.saveAs(saved.path);
+  const trace = JSON.parse(readFileSync(saved.path, "utf8"));
   const names = trace.traceEvents.filter((e: { ph: string }) => e.ph === "i").map((e: { cat: string; name: string }) => `${e.cat}:${e.name}`);
   expect(names.filter((n: string) => n === "src/jobs:traceJobDone")).toHaveLength(4);
   expect(trace.traceEvents.find((e: { args?: { job?: string } }) => e.args?.job === "missing-docs")).toBeTruthy();
@@ -91,6 +99,53 @@ it("issue 6: downloads the Perfetto trace and the pprof profile", async () => {
     profile.location.flatMap((l) => l.line.filter((ln) => fnFile.get(ln.functionId) === "src/jobs/queue.ts").map((ln) => Number(ln.line))),
   );
   expect([...lines]).toEqual(expect.arrayContaining([13, 15]));
+});
+
+it("opens the downloaded trace in a fresh UI tab: same rows, tracepoints with counts, filter, read-only; a malformed file only shows why", async () => {
+  const viewer = await ui.context().newPage();
+  const rows = () => viewer.locator(".row:visible").allInnerTexts();
+  await viewer.goto(`${dev.url}__tracing/`);
+  await viewer.locator("#pages li[data-page]").first().waitFor();
+  await viewer.setInputFiles("#open", saved.path);
+
+  // A pseudo-page named after the file, next to the live page, selected.
+  await viewer.locator("#pages li.saved.sel .url", { hasText: saved.name }).waitFor();
+  expect(await viewer.locator("#pages li[data-page]").count()).toBe(2);
+  expect(await viewer.locator("#pages li.saved .meta").innerText()).toBe(`saved · ${dev.url} · 12 events`);
+  await until(rows, (r) => r.length === 12, "the recording's rows");
+  // The same events as the live table showed, clock times included (the file carries the page's time origin).
+  expect(await rows()).toEqual(saved.rows);
+  expect((await rows()).find((r) => r.includes("status=404"))).toMatch(/^\d\d:\d\d:\d\d\.\d{3}\s+src\/net\s+traceResponse\s+id=\d+ status=404 ms=\d+\s+main$/);
+
+  // Tracepoints come from the events, with how often each fired; nothing to attach.
+  expect(await viewer.locator('#tracepoints .tp[data-event="src/jobs:traceJobDone"] .count').innerText()).toBe("4");
+  expect(await viewer.locator('#tracepoints .tp[data-event="src/net:traceResponse"] .count').innerText()).toBe("4");
+  expect(await viewer.locator("#tracepoints input").count()).toBe(0);
+  for (const id of ["#pattern", "#attach-button", "#stacks", "#pprof"]) expect(await viewer.locator(id).isDisabled()).toBe(true);
+
+  await viewer.fill("#filter", "missing");
+  await until(rows, (r) => r.length === 2 && r.every((x) => x.includes('job="missing-docs"')), "filtered rows");
+  await viewer.waitForTimeout(400); // the timeline redraws at most five times a second
+  await screenshot(viewer, "docs/live-ui-saved.png");
+  await viewer.fill("#filter", "");
+  await until(rows, (r) => r.length === 12, "all rows again");
+
+  // Files that are not traces: a message, and nothing else changes.
+  await viewer.setInputFiles("#open", { name: "broken.json", mimeType: "application/json", buffer: Buffer.from('{"traceEvents": [{"ph": "i", "na') });
+  await viewer.locator("#notice.error", { hasText: "broken.json: not JSON (" }).waitFor();
+  await viewer.setInputFiles("#open", { name: "other.json", mimeType: "application/json", buffer: Buffer.from('{"frames": []}') });
+  await viewer.locator("#notice.error", { hasText: 'other.json: not a trace file: want { "traceEvents": [ … ] }' }).waitFor();
+  expect(await viewer.locator("#pages li[data-page]").count()).toBe(2);
+  expect(await viewer.locator("#pages li.sel .url").innerText()).toBe(saved.name);
+  expect(await rows()).toEqual(saved.rows);
+  await viewer.click("#notice-close");
+  expect(await viewer.locator("#notice").isVisible()).toBe(false);
+
+  // Back on the live page, attaching works again.
+  await viewer.locator("#pages li:not(.saved)").click();
+  await until(() => viewer.locator("#pattern").isDisabled(), (d) => !d, "attach enabled on the live page");
+  expect(await viewer.locator('#tracepoints input[data-pattern="src/jobs:*"]').isChecked()).toBe(true);
+  await viewer.close();
 });
 
 it("issue 6: pause, clear, and a page that reloads comes back with its probes; a closed page is gone", async () => {
