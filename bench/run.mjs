@@ -133,7 +133,7 @@ for (const c of Object.values(churn)) {
   log(`${pad(c.label, 60)} ${pad(f2(c.before / b) + "x", 7)} ${pad(f2(c.firstRatio) + "x", 7)} ${pad(f2(c.afterRatio) + "x", 7)} ${pad(f2(c.worstRatioMax) + "x", 7)} ${c.deoptsInCycles.join(",")} / ${c.deoptsAfter.join(",")}`);
 }
 log(`-- build: ${build.modules} modules (${build.tracedModules} with tracepoints), Vite ${(await import("vite")).version}, median of ${build.runs}`);
-log(`   without plugin ${f2(build.withoutMs)} ms, with ${f2(build.withMs)} ms: ratio ${build.ratio.toFixed(3)} (paired ${build.pairedRatio.toFixed(3)})`);
+log(`   without plugin ${f2(build.withoutMs)} ms, with ${f2(build.withMs)} ms: ratio ${build.ratio.toFixed(3)} (paired ${build.pairedRatio.toFixed(3)}, fastest of each ${build.minRatio.toFixed(3)})`);
 for (const [k, s] of Object.entries(scan)) log(`   transform scan ${k}: ${s.modules} modules, ${(s.bytes / 1024).toFixed(0)} KiB, ${s.mbPerS.toFixed(2)} MB/s`);
 log(`   allocation check: GC events during 2e7 iterations: idle object-literal ${micro.gc.idleObject}, idle primitive ${micro.gc.idlePrimitive}, control that allocates ${micro.gc.control}`);
 
