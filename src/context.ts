@@ -1,7 +1,7 @@
 // The plugin's work, independent of any bundler: resolve `trace:` ids, load
 // virtual modules, transform modules. Hooks in index.ts only call into this.
 import { dirname, join, relative, resolve, sep } from "node:path";
-import { parseModule, type EventDirective } from "./directives.ts";
+import { parseModule, readDirectives, type EventDirective } from "./directives.ts";
 import type { DtsPackage } from "./dts.ts";
 import { createFileWriter } from "./file-writer.ts";
 import { cleanId, IMPORT_PREFIX, LIB_PREFIX, PKG_PREFIX, REQUEST_PREFIX, runtimeEntryFile } from "./ids.ts";
@@ -46,10 +46,18 @@ export function createContext(rawOptions: Options = {}) {
   };
   let store: PackageStore = createPackageStore(root, idOf);
 
+  let frozen = false;
   function setRoot(r: string): void {
     if (options.root || r === root) return;
     root = r;
     store = createPackageStore(root, idOf);
+    store.freeze(frozen);
+  }
+
+  /** A build that watches nothing reads each package once; watch mode and the dev server re-check files. */
+  function setWatching(watching: boolean): void {
+    frozen = !watching;
+    store.freeze(frozen);
   }
 
   /**
@@ -176,7 +184,10 @@ export function createContext(rawOptions: Options = {}) {
     const none: Transformed = { result: null, watchFiles: [] };
     if (id.startsWith("\0") || !isPackageMember(path) || isExcluded(options, path)) return none;
     const dir = dirname(path);
-    const pkg = store.get(dir, { path, code });
+    // Parsed at most once: for the module's own directives and for the rewrite.
+    let parsed: ReturnType<typeof parseModule> | undefined;
+    const parse = () => (parsed ??= parseModule(path, code));
+    const pkg = store.get(dir, { path, code, directives: () => readDirectives(path, store.display(path), code, parse().comments) });
     const members = loadedMembers.get(dir);
     if (members && !members.has(path)) {
       members.add(path);
@@ -187,16 +198,16 @@ export function createContext(rawOptions: Options = {}) {
     if (ownErrors.length > 0) throw ownErrors[0];
     const importsTrace = /["']trace:/.test(code);
     if (pkg.events.length === 0 && pkg.imports.length === 0 && !importsTrace) return none;
-    const parsed = parseModule(path, code);
-    if (parsed.errors.length > 0) return none; // the bundler reports syntax errors itself
-    if (importsTrace) await checkTraceImports(path, code, parsed.program, bundler);
+    const { program, errors: syntaxErrors } = parse();
+    if (syntaxErrors.length > 0) return none; // the bundler reports syntax errors itself
+    if (importsTrace) await checkTraceImports(path, code, program, bundler);
     if (pkg.events.length === 0 && pkg.imports.length === 0) return none;
     const { imports, errors } = await resolveImports(pkg, bundler);
     const ownImportErrors = errors.filter((e) => e.file === own);
     if (ownImportErrors.length > 0) throw ownImportErrors[0];
     const others = new Set<string>();
     for (const imp of imports) for (const e of imp.events) others.add(`${imp.prefix}_${e.name}_Attach`);
-    const result = rewriteModule(code, path, parsed.program, { events: new Set(pkg.events.map((e) => e.name)), others }, PKG_PREFIX + dir, options.strip);
+    const result = rewriteModule(code, path, program, { events: new Set(pkg.events.map((e) => e.name)), others }, PKG_PREFIX + dir, options.strip);
     files.changed(pkg, bundler);
     return { result, watchFiles: pkg.files.filter((f) => f !== path) };
   }
@@ -253,6 +264,7 @@ export function createContext(rawOptions: Options = {}) {
       return store;
     },
     setRoot,
+    setWatching,
     resolveId,
     load,
     transform,

@@ -61,6 +61,8 @@ export const unpluginFactory: UnpluginFactory<Options | undefined> = (options) =
     // bundler's work goes on), kept current while watching (see transform), and
     // written again at the end only if directives changed meanwhile.
     buildStart() {
+      // Rollup-like bundlers say whether they watch; for the others, assume they do.
+      ctx.setWatching((this as { meta?: { watchMode?: boolean } }).meta?.watchMode !== false);
       dts = ctx.writeDts(bundlerResolveOf(this)).catch(() => []);
     },
     async buildEnd() {

@@ -35,17 +35,28 @@ interface FileEntry {
 
 export type PackageStore = ReturnType<typeof createPackageStore>;
 
+/** The text of the module being transformed, and its directives if the caller has parsed it already. */
+export interface Override {
+  path: string;
+  code: string;
+  directives?: () => Directives;
+}
+
 export function createPackageStore(root: string, idOf: (dir: string) => string = (dir) => packageId(root, dir)) {
   const files = new Map<string, FileEntry>();
+  const ids = new Map<string, string>();
+  // In a build that does not watch, files do not change under it: a package is read once.
+  let frozen = false;
+  const models = new Map<string, PackageModel>();
 
   const display = (path: string) => relative(root, path).split(sep).join("/") || ".";
 
-  function readFile(path: string, override?: string): Directives {
+  function readFile(path: string, override?: Override): Directives {
     const cached = files.get(path);
     if (override !== undefined) {
-      if (cached?.code === override) return cached.directives;
-      const directives = scanDirectives(path, display(path), override);
-      files.set(path, { mtimeMs: -1, size: -1, code: override, directives });
+      if (cached?.code === override.code) return cached.directives;
+      const directives = override.directives?.() ?? scanDirectives(path, display(path), override.code);
+      files.set(path, { mtimeMs: -1, size: -1, code: override.code, directives });
       return directives;
     }
     const st = statSync(path);
@@ -62,20 +73,24 @@ export function createPackageStore(root: string, idOf: (dir: string) => string =
   }
 
   /** The package of `dir`; `override` gives the current text of one member (the module being transformed). */
-  function get(dir: string, override?: { path: string; code: string }): PackageModel {
+  function get(dir: string, override?: Override): PackageModel {
+    const known = frozen ? models.get(dir) : undefined;
+    if (known && (!override || files.get(override.path)?.code === override.code)) return known;
     let names: string[];
     try {
       names = readdirSync(dir).filter(isPackageMember).sort();
     } catch {
       names = [];
     }
-    const model: PackageModel = { dir, id: idOf(dir), files: [], events: [], imports: [], errors: [] };
+    let id = ids.get(dir);
+    if (id === undefined) ids.set(dir, (id = idOf(dir)));
+    const model: PackageModel = { dir, id, files: [], events: [], imports: [], errors: [] };
     const seen = new Map<string, EventDirective>();
     for (const name of names) {
       const path = join(dir, name);
       let d: Directives;
       try {
-        d = readFile(path, override?.path === path ? override.code : undefined);
+        d = readFile(path, override?.path === path ? override : undefined);
       } catch {
         continue; // vanished or unreadable between readdir and read
       }
@@ -92,10 +107,17 @@ export function createPackageStore(root: string, idOf: (dir: string) => string =
       }
     }
     model.events = [...seen.values()].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    if (frozen) models.set(dir, model);
     return model;
   }
 
-  return { get, display, forget: (path: string) => files.delete(path) };
+  /** Freeze while a build runs that watches nothing; thaw for watch mode and the dev server. */
+  function freeze(on: boolean): void {
+    frozen = on;
+    models.clear();
+  }
+
+  return { get, display, freeze };
 }
 
 /** `src/hello` for a directory under the root; `some-lib/dist` for one under node_modules. */
