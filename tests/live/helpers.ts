@@ -2,6 +2,7 @@
 import { fileURLToPath } from "node:url";
 import { chromium, type Browser, type Page } from "playwright-core";
 import { createLogger, createServer, type ViteDevServer } from "vite";
+import { afterAll, beforeAll } from "vitest";
 import tracing from "../../src/vite.ts";
 import type { Options } from "../../src/options.ts";
 
@@ -31,6 +32,21 @@ export async function startDev(options: Options = {}): Promise<Dev> {
   server.printUrls();
   const url = server.resolvedUrls!.local[0]!;
   return { server, url, log };
+}
+
+/** A dev server on the fixture app and a Chromium for a test file: started before its tests, closed after. */
+export function useDevAndBrowser(ready: (dev: Dev, browser: Browser) => void, options: Options = {}): void {
+  let dev: Dev | undefined;
+  let browser: Browser | undefined;
+  beforeAll(async () => {
+    dev = await startDev(options);
+    browser = await launch();
+    ready(dev, browser);
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await dev?.server.close();
+  });
 }
 
 /** Screenshots for docs/ are rewritten only on request (UPDATE_SCREENSHOTS=1), so a test run changes no tracked file. */

@@ -1,20 +1,11 @@
 // Issue 6: the UI keeps up with 10,000 events a second without freezing the tab.
 import type { Browser } from "playwright-core";
-import { afterAll, beforeAll, expect, it } from "vitest";
-import { launch, startDev, until, type Dev } from "./helpers.ts";
+import { expect, it } from "vitest";
+import { until, type Dev, useDevAndBrowser } from "./helpers.ts";
 
 let dev: Dev;
 let browser: Browser;
-
-beforeAll(async () => {
-  dev = await startDev();
-  browser = await launch();
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await dev?.server.close();
-});
+useDevAndBrowser((d, b) => ((dev = d), (browser = b)));
 
 it("issue 6: 20,000 events in a burst all reach the table, none dropped", async () => {
   const context = await browser.newContext({ viewport: { width: 1360, height: 820 } });

@@ -3,25 +3,16 @@
 // where it must not run.
 import type { Browser } from "playwright-core";
 import { createServer } from "vite";
-import { afterAll, beforeAll, expect, it } from "vitest";
+import { expect, it } from "vitest";
 import { checkCollect, checkConfigure } from "../../runtime/live/commands.ts";
 import { checkPatterns } from "../../runtime/live/limits.ts";
 import tracing from "../../src/vite.ts";
 import { fitsSize } from "../../src/dev/validate.ts";
-import { fixtureRoot, launch, rawClient, startDev, until, type Dev } from "./helpers.ts";
+import { fixtureRoot, rawClient, until, type Dev, useDevAndBrowser } from "./helpers.ts";
 
 let dev: Dev;
 let browser: Browser;
-
-beforeAll(async () => {
-  dev = await startDev();
-  browser = await launch();
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await dev?.server.close();
-});
+useDevAndBrowser((d, b) => ((dev = d), (browser = b)));
 
 it("issue 6: malformed messages get an error and a log line; server and page keep working", async () => {
   const page = await browser.newPage();

@@ -5,22 +5,13 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { Browser } from "playwright-core";
-import { afterAll, beforeAll, expect, it } from "vitest";
-import { launch, rawClient, startDev, until, type Dev } from "./helpers.ts";
+import { expect, it } from "vitest";
+import { rawClient, until, type Dev, useDevAndBrowser } from "./helpers.ts";
 
 const cli = fileURLToPath(new URL("../../dist/src/cli.js", import.meta.url));
 let dev: Dev;
 let browser: Browser;
-
-beforeAll(async () => {
-  dev = await startDev();
-  browser = await launch();
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await dev?.server.close();
-});
+useDevAndBrowser((d, b) => ((dev = d), (browser = b)));
 
 it("issue 6: tstrace watch --json prints the events of the patterns, writes --out, detaches on Ctrl-C", async () => {
   const out = join(mkdtempSync(join(tmpdir(), "tstrace-watch-")), "trace.json");
