@@ -4,7 +4,7 @@ import { dirname, join, relative, resolve, sep } from "node:path";
 import { parseModule, readDirectives, type EventDirective } from "./directives.ts";
 import type { DtsPackage } from "./dts.ts";
 import { createFileWriter } from "./file-writer.ts";
-import { cleanId, IMPORT_PREFIX, LIB_PREFIX, PKG_PREFIX, REQUEST_PREFIX, runtimeEntryFile } from "./ids.ts";
+import { cleanId, IMPORT_PREFIX, LIB_PREFIX, PKG_PREFIX, REQUEST_PREFIX, RUNTIME_DIR, runtimeEntryFile } from "./ids.ts";
 import { createLineMap, PositionedError } from "./errors.ts";
 import { isExcluded, resolveOptions, type Options, type ResolvedOptions } from "./options.ts";
 import { createPackageStore, isPackageMember, packageId, type PackageModel, type PackageStore } from "./packages.ts";
@@ -182,7 +182,8 @@ export function createContext(rawOptions: Options = {}) {
   async function transform(code: string, id: string, bundler: BundlerResolve | null): Promise<Transformed> {
     const path = cleanId(id);
     const none: Transformed = { result: null, watchFiles: [] };
-    if (id.startsWith("\0") || !isPackageMember(path) || isExcluded(options, path)) return none;
+    // Our own runtime is skipped too, wherever it is installed (a linked checkout, say).
+    if (id.startsWith("\0") || !isPackageMember(path) || isExcluded(options, path) || path.startsWith(RUNTIME_DIR + sep)) return none;
     const dir = dirname(path);
     // Parsed at most once: for the module's own directives and for the rewrite.
     let parsed: ReturnType<typeof parseModule> | undefined;

@@ -20,9 +20,11 @@ export const REQUEST_PREFIX = "\0trace-request:";
 const here = dirname(fileURLToPath(import.meta.url));
 /** Our own runtime entries by specifier, e.g. `unplugin-tracing/runtime`. */
 export const RUNTIME_ENTRY = /^unplugin-tracing\/(runtime|tracetest|recorder|profile)$/;
+/** Our runtime's directory: its modules are never user code to transform. */
+export const RUNTIME_DIR = join(here, "..", "runtime");
 /** Our own runtime entry, `.js` when running from dist/, `.ts` from source. */
 export function runtimeFile(name: string): string {
-  const base = join(here, "..", "runtime", name);
+  const base = join(RUNTIME_DIR, name);
   return existsSync(`${base}.js`) ? `${base}.js` : `${base}.ts`;
 }
 /** The file behind one of our runtime specifiers, or null. */
