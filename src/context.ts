@@ -33,8 +33,6 @@ export interface Transformed {
   watchFiles: string[];
 }
 
-export type Context = ReturnType<typeof createContext>;
-
 export function createContext(rawOptions: Options = {}) {
   const options: ResolvedOptions = resolveOptions(rawOptions);
   let root = options.root ?? process.cwd();

@@ -106,7 +106,7 @@ type Fail = (offset: number, reason: string) => void;
 const SIG_PREFIX = "declare function ";
 
 /** `traceHello(who: string, n?: number)` -> name and parameters; errors at offsets into `sig`. */
-export function parseEventSignature(sig: string, fail: Fail): { name: string; params: EventParam[] } | null {
+function parseEventSignature(sig: string, fail: Fail): { name: string; params: EventParam[] } | null {
   // Any JS identifier: an ASCII-only pattern would cut traceÜmlaut to "trace".
   const name = /^[\p{ID_Start}_$][\p{ID_Continue}$\u200c\u200d]*/u.exec(sig)?.[0];
   if (!name) return fail(0, `event: want a call signature like traceName(arg: type), have "${sig}"`), null;

@@ -5,6 +5,7 @@
 // column keeps its place; the source map covers the rest.
 import MagicString from "magic-string";
 import { findFreeReferences } from "./scope.ts";
+import { tpName } from "./virtual.ts";
 
 export interface ModuleNames {
   /** Events of the module's own package: `traceX` may be called, `traceX_Attach` used. */
@@ -18,8 +19,6 @@ export interface TransformResult {
   map: ReturnType<MagicString["generateMap"]>;
 }
 
-/** Local name of an event's tracepoint object in a rewritten module. */
-export const tpName = (event: string) => `__tp_${event}`;
 const TEMP = "__trace_r";
 
 export function rewriteModule(

@@ -19,6 +19,9 @@ export interface PackageCode {
 
 export const RUNTIME = "unplugin-tracing/runtime";
 
+/** The name a package module exports an event's tracepoint under, and rewritten modules import. */
+export const tpName = (event: string) => `__tp_${event}`;
+
 /** The signature as written, normalised: `traceHello(who: string, n?: number)`. */
 export function signatureOf(name: string, params: readonly EventParam[]): string {
   return `${name}(${params.map((p) => `${p.name}${p.optional ? "?" : ""}: ${p.type.replace(/\s+/g, " ")}`).join(", ")})`;
@@ -56,7 +59,7 @@ function generateLive(pkg: PackageCode): string {
   for (const ev of pkg.events) {
     const args = ev.params.map((_, i) => `$${i}`).join(", ");
     const hash = hashOf(ev.name, ev.params);
-    const tp = `__tp_${ev.name}`;
+    const tp = tpName(ev.name);
     const params = JSON.stringify(ev.params.map((p) => (p.optional ? { name: p.name, type: p.type, optional: true } : { name: p.name, type: p.type })));
     const where = JSON.stringify(`${ev.file}:${ev.pos.line}:${ev.pos.column}`);
     out.push(
