@@ -71,7 +71,8 @@ export function toTraceFile(events: readonly RecordedEvent[], info: { processNam
         dur: micros(e.time - b.time),
         pid: PID,
         tid: b.task.id,
-        args: { begin: { event: b.name, ...b.args }, end: { event: e.name, ...e.args } },
+        // Each half keeps its arguments apart, so an argument named `event` survives.
+        args: { begin: { event: b.name, args: b.args }, end: { event: e.name, args: e.args } },
       });
     } else {
       body.push({ name: e.name, cat: e.package, ph: "i", s: "t", ts: micros(e.time), pid: PID, tid: e.task.id, args: { ...e.args } });

@@ -27,7 +27,7 @@ describe.each(bundlers)("recorder and profile built by %s", (bundler) => {
 
     const ev = out.trace.traceEvents;
     const names = new Map(ev.filter((e) => e.name === "thread_name").map((e) => [e.tid, e.args!.name]));
-    const slices = ev.filter((e) => e.ph === "X").map((e) => `${names.get(e.tid)}:${e.args!.begin.url}:${e.args!.end.status}`);
+    const slices = ev.filter((e) => e.ph === "X").map((e) => `${names.get(e.tid)}:${e.args!.begin.args.url}:${e.args!.end.args.status}`);
     expect(slices.sort()).toEqual(["client a:/a/1:200", "client a:/a/2:200", "client b:/b/3:200"]);
     expect(ev.filter((e) => e.ph === "i")).toEqual([]);
 

@@ -164,8 +164,8 @@ describe("Recorder", () => {
     const conns = slices.filter((e) => e.name === "conn");
     expect(conns.map((e) => [names.get(e.tid), e.args])).toEqual(
       expect.arrayContaining([
-        ["c1", { begin: { event: "traceConnStart", id: 1, addr: "a:1" }, end: { event: "traceConnEnd", id: 1, bytes: 100 } }],
-        ["c2", { begin: { event: "traceConnStart", id: 2, addr: "b:2" }, end: { event: "traceConnEnd", id: 2, bytes: 7 } }],
+        ["c1", { begin: { event: "traceConnStart", args: { id: 1, addr: "a:1" } }, end: { event: "traceConnEnd", args: { id: 1, bytes: 100 } } }],
+        ["c2", { begin: { event: "traceConnStart", args: { id: 2, addr: "b:2" } }, end: { event: "traceConnEnd", args: { id: 2, bytes: 7 } } }],
       ]),
     );
     expect(conns).toHaveLength(2);
@@ -173,8 +173,8 @@ describe("Recorder", () => {
     expect(c1.dur).toBeGreaterThanOrEqual(4000); // 5 ms sleep, in µs
     // without a key, an end closes the latest begin of its task: nested slices
     const nest = slices.filter((e) => e.name === "traceEnter → traceLeave");
-    expect(nest.map((e) => (e.args!.begin as { what: string }).what).sort()).toEqual(["inner", "outer"]);
-    const [outer, inner] = [nest.find((e) => (e.args!.begin as { what: string }).what === "outer")!, nest.find((e) => (e.args!.begin as { what: string }).what === "inner")!];
+    expect(nest.map((e) => (e.args!.begin as { args: { what: string } }).args.what).sort()).toEqual(["inner", "outer"]);
+    const [outer, inner] = [nest.find((e) => (e.args!.begin as { args: { what: string } }).args.what === "outer")!, nest.find((e) => (e.args!.begin as { args: { what: string } }).args.what === "inner")!];
     expect(inner.ts).toBeGreaterThanOrEqual(outer.ts);
     expect(inner.ts + inner.dur!).toBeLessThanOrEqual(outer.ts + outer.dur!);
     // leftovers

@@ -18,7 +18,8 @@ const errorOf = (text: string) => {
 
 describe("parseSavedTrace", () => {
   it("gives back the recorder's events, spans split into their begin and end again", async () => {
-    const start = manualTracepoint("saved/net", "traceConnStart", ["id", "addr"]);
+    // A parameter named `event` must survive the slice (regression: it was overwritten).
+    const start = manualTracepoint("saved/net", "traceConnStart", ["id", "event"]);
     const end = manualTracepoint("saved/net", "traceConnEnd", ["id", "bytes"]);
     const hello = manualTracepoint("saved/app", "traceHello", ["who"]);
     const rec = new Recorder({
@@ -45,7 +46,7 @@ describe("parseSavedTrace", () => {
     expect(t.tracepoints.map((tp) => [tp.package, tp.signature])).toEqual([
       ["saved/app", "traceHello(who)"],
       ["saved/net", "traceConnEnd(id, bytes)"],
-      ["saved/net", "traceConnStart(id, addr)"],
+      ["saved/net", "traceConnStart(id, event)"],
     ]);
   });
 

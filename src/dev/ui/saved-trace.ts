@@ -4,7 +4,7 @@
 //
 // Instants (`ph: "i"`, `"I"`) become one event each. A complete slice (`"X"`) that
 // our writer made from a span carries `args.begin` and `args.end`, each the event's
-// name under `event` plus its arguments: it becomes those two events again, at `ts`
+// name under `event` and its arguments under `args`: it becomes those two events again, at `ts`
 // and `ts + dur`. Any other slice becomes one event at `ts` with its duration as an
 // argument. Metadata names the tasks; every other kind is counted and skipped.
 
@@ -115,11 +115,10 @@ export function parseSavedTrace(text: string, file: string, id: string): ParsedT
   return { trace: { page, tracepoints: tracepointsOf(events, file), events, skipped } };
 }
 
-/** One half of a slice our writer made: `{ event: name, ...args }`. */
+/** One half of a slice our writer made: `{ event: name, args }`. */
 function halfOf(v: Json | undefined): { name: string; args: Obj } | null {
-  if (!isObj(v)) return null;
-  const { event, ...args } = v;
-  return typeof event === "string" ? { name: event, args } : null;
+  if (!isObj(v) || typeof v.event !== "string") return null;
+  return { name: v.event, args: isObj(v.args) ? v.args : {} };
 }
 
 function tracepointsOf(events: readonly WireEvent[], file: string): WireTracepoint[] {
