@@ -3,15 +3,17 @@ import { resolve } from "node:path";
 import { createUnplugin, type UnpluginFactory } from "unplugin";
 import { bundlerResolveOf } from "./bundler-resolve.ts";
 import { createContext } from "./context.ts";
-import { PKG_PREFIX, REQUEST_PREFIX, RUNTIME_ENTRY, runtimeEntryFile } from "./ids.ts";
+import { isVirtualId, packageVirtualId, REQUEST_PREFIX, RUNTIME_ENTRY, runtimeEntryFile } from "./ids.ts";
 import { devServerHooks } from "./dev/index.ts";
 import { NAME, PositionedError } from "./errors.ts";
 import type { Options } from "./options.ts";
+import { virtualSourceMap } from "./virtual.ts";
 
 export type { Options } from "./options.ts";
 
 const SOURCE_ID = /\.[cm]?[jt]sx?(?:$|\?)/;
-const OUR_IDS = new RegExp(`^(?:trace:|\0trace)|${RUNTIME_ENTRY.source}`);
+const OUR_IDS = new RegExp(`^\0?trace(?:-pkg|-import|-lib|-request)?:|${RUNTIME_ENTRY.source}`);
+const VIRTUAL_IDS = /^trace-(?:pkg|import|lib):/;
 
 /** Reports a user error through the bundler's own channel, so it shows the position. */
 function fail(hookThis: any, err: unknown): never {
@@ -36,8 +38,9 @@ function reportedOnReturn(hookThis: any, err: unknown, root: string): boolean {
 }
 
 /**
- * webpack and Rspack take `trace:` for a URL scheme and fail before any resolver
- * plugin runs (UnhandledSchemeError): rename such requests first.
+ * webpack and Rspack take `trace:` (and our virtual ids, `trace-pkg:`...) for a URL
+ * scheme and fail before any resolver plugin runs (UnhandledSchemeError): rename
+ * such requests first.
  */
 function renameTraceRequests(compiler: {
   hooks: { normalModuleFactory: { tap(name: string, fn: (nmf: { hooks: { beforeResolve: { tap(name: string, fn: (data: { request: string }) => void): void } } }) => void): void } };
@@ -45,11 +48,13 @@ function renameTraceRequests(compiler: {
   compiler.hooks.normalModuleFactory.tap(NAME, (nmf) => {
     nmf.hooks.beforeResolve.tap(NAME, (data) => {
       if (data.request.startsWith("trace:")) data.request = REQUEST_PREFIX + data.request.slice(6);
+      else if (isVirtualId(data.request)) data.request = `\0${data.request}`;
     });
   });
 }
 
-export const unpluginFactory: UnpluginFactory<Options | undefined> = (options) => {
+export const unpluginFactory: UnpluginFactory<Options | undefined> = (options, meta) => {
+  const rollupLike = meta.framework === "vite" || meta.framework === "rollup" || meta.framework === "rolldown";
   const ctx = createContext(options);
   const live = devServerHooks(ctx.options);
   let dts: Promise<unknown> = Promise.resolve();
@@ -85,13 +90,13 @@ export const unpluginFactory: UnpluginFactory<Options | undefined> = (options) =
     },
 
     load: {
-      filter: { id: /^\0trace/ },
+      filter: { id: VIRTUAL_IDS },
       async handler(id) {
         try {
           const loaded = await ctx.load(id, bundlerResolveOf(this));
           if (!loaded) return null;
           for (const f of loaded.watchFiles) this.addWatchFile(f);
-          return { code: loaded.code, map: null };
+          return { code: loaded.code, map: rollupLike ? virtualSourceMap(ctx.root, id, loaded.code) : null };
         } catch (err) {
           if (reportedOnReturn(this, err, ctx.root)) return { code: "", map: null };
           fail(this, err);
@@ -131,7 +136,7 @@ export const unpluginFactory: UnpluginFactory<Options | undefined> = (options) =
         // A module new to a package adds events its virtual module must define:
         // reload that module (Vite would not, as the new file is none of its watched files).
         ctx.onNewMember((dir) => {
-          const mod = server.moduleGraph.getModuleById(PKG_PREFIX + dir);
+          const mod = server.moduleGraph.getModuleById(packageVirtualId(ctx.root, dir));
           if (mod) void server.reloadModule(mod);
         });
         live.configureServer(server);

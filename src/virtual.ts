@@ -1,6 +1,8 @@
 // A package's virtual module: defines its tracepoints once, linked to the shared
 // runtime, and re-exports the attach functions of the packages it imports.
 import { createHash } from "node:crypto";
+import { join } from "node:path";
+import MagicString from "magic-string";
 import type { EventDirective, EventParam } from "./directives.ts";
 
 /** Resolved `//trace:import`: the attach functions to re-export under a prefix. */
@@ -102,4 +104,13 @@ function generateStripped(pkg: { events: ReadonlyArray<{ name: string }>; import
     for (const e of imp.events) out.push(`export function ${imp.prefix}_${e.name}_Attach() { return __probe; }`);
   }
   return out.join("\n") + "\n";
+}
+
+/**
+ * Rollup-like bundlers name a virtual module in `sources` (and so in stack frames)
+ * after its id resolved against the cwd of the build. An identity map whose
+ * source is `<root>/<id>` names it the same, relative to the output, from any cwd.
+ */
+export function virtualSourceMap(root: string, id: string, code: string) {
+  return new MagicString(code).generateMap({ source: join(root, id), includeContent: true, hires: "boundary" });
 }

@@ -22,7 +22,7 @@ it("rewrites a call into the idle check, imports what the module uses, and a sec
     "//trace:event traceA(x: number)\n" +
       "export const f = (x: number) => (__tp_traceA.p !== null ? __tp_traceA.fire(x * 2) : void 0);\n" +
       "export const g = () => traceA_Attach;\n" +
-      `\nimport { __tp_traceA, traceA_Attach } from "\\u0000trace:${join(p.root, "p")}";\n`,
+      `\nimport { __tp_traceA, traceA_Attach } from "trace-pkg:p";\n`,
   );
   expect(await p.transform("p/a.ts", once!.code)).toBeNull();
 });

@@ -2,7 +2,7 @@
 // package's imports resolved with positioned errors.
 import { dirname } from "node:path";
 import { PositionedError } from "../errors.ts";
-import { LIB_PREFIX, PKG_PREFIX } from "../ids.ts";
+import { LIB_PREFIX, packageVirtualId, rootPath } from "../ids.ts";
 import { findLibraryPackage } from "../manifest.ts";
 import type { PackageModel } from "../packages.ts";
 import { isWellFormedSpec, prefixOf, resolveSpec, type BundlerResolve } from "../resolve.ts";
@@ -20,10 +20,10 @@ export function createPackageFinder(state: Pick<ContextState, "root" | "store">)
   async function findPackage(spec: string, importer: string, bundler: BundlerResolve | null): Promise<FoundPackage | null> {
     const dir = await resolveSpec(spec, importer, state.root, bundler);
     const pkg = dir ? state.store.get(dir) : null;
-    if (pkg && pkg.events.length > 0) return { virtualId: PKG_PREFIX + pkg.dir, id: pkg.id, events: pkg.events, model: pkg };
+    if (pkg && pkg.events.length > 0) return { virtualId: packageVirtualId(state.root, pkg.dir), id: pkg.id, events: pkg.events, model: pkg };
     const lib = /^[.\/]/.test(spec) ? null : findLibraryPackage(spec, dirname(importer));
-    if (lib) return { virtualId: `${LIB_PREFIX}${lib.id}:${lib.libDir}`, id: lib.id, events: lib.events, model: null };
-    return pkg ? { virtualId: PKG_PREFIX + pkg.dir, id: pkg.id, events: [], model: pkg } : null;
+    if (lib) return { virtualId: `${LIB_PREFIX}${lib.id}:${rootPath(state.root, lib.libDir)}`, id: lib.id, events: lib.events, model: null };
+    return pkg ? { virtualId: packageVirtualId(state.root, pkg.dir), id: pkg.id, events: [], model: pkg } : null;
   }
 
   /** The resolved imports of a package; errors carry the directive's position. */

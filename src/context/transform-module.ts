@@ -3,7 +3,7 @@
 import { dirname, sep } from "node:path";
 import { parseModule, readDirectives } from "../directives.ts";
 import { createLineMap, PositionedError } from "../errors.ts";
-import { cleanId, PKG_PREFIX, RUNTIME_DIR } from "../ids.ts";
+import { cleanId, isVirtualId, packageVirtualId, RUNTIME_DIR } from "../ids.ts";
 import { isExcluded } from "../options.ts";
 import { isPackageMember } from "../packages.ts";
 import { isWellFormedSpec, prefixOf, type BundlerResolve } from "../resolve.ts";
@@ -51,7 +51,7 @@ export function createModuleTransformer(state: ContextState, finder: PackageFind
     const path = cleanId(id);
     const none: Transformed = { result: null, watchFiles: [] };
     // Our own runtime is skipped too, wherever it is installed (a linked checkout, say).
-    if (id.startsWith("\0") || !isPackageMember(path) || isExcluded(options, path) || path.startsWith(RUNTIME_DIR + sep)) return none;
+    if (id.startsWith("\0") || isVirtualId(id) || !isPackageMember(path) || isExcluded(options, path) || path.startsWith(RUNTIME_DIR + sep)) return none;
     const dir = dirname(path);
     // Parsed at most once: for the module's own directives and for the rewrite.
     let parsed: ReturnType<typeof parseModule> | undefined;
@@ -76,7 +76,7 @@ export function createModuleTransformer(state: ContextState, finder: PackageFind
     if (ownImportErrors.length > 0) throw ownImportErrors[0];
     const others = new Set<string>();
     for (const imp of imports) for (const e of imp.events) others.add(`${imp.prefix}_${e.name}_Attach`);
-    const result = rewriteModule(code, path, program, { events: new Set(pkg.events.map((e) => e.name)), others }, PKG_PREFIX + dir, options.strip);
+    const result = rewriteModule(code, path, program, { events: new Set(pkg.events.map((e) => e.name)), others }, packageVirtualId(state.root, dir), options.strip);
     state.files.changed(pkg, bundler);
     return { result, watchFiles: pkg.files.filter((f) => f !== path) };
   };

@@ -26,6 +26,8 @@ export interface BuildOptions {
   outDir?: string;
   /** Plugin options; `root` defaults to the fixture and `dts` to false. */
   options?: Options;
+  /** webpack and Rspack: keep their default `webpack://` names in source maps instead of absolute paths. */
+  defaultModuleFilenames?: boolean;
 }
 
 export interface Built {
@@ -48,6 +50,7 @@ interface Job {
   entries: Record<string, string>;
   outDir: string;
   options: Options;
+  defaultModuleFilenames?: boolean | undefined;
 }
 
 const builders: Record<Bundler, (job: Job) => Promise<void>> = {
@@ -118,7 +121,7 @@ const builders: Record<Bundler, (job: Job) => Promise<void>> = {
 };
 
 /** webpack and Rspack take the same config; ES module output needs the experiments. */
-async function webpackLike(bundler: "webpack" | "rspack", { dir, entries, outDir, options }: Job): Promise<void> {
+async function webpackLike(bundler: "webpack" | "rspack", { dir, entries, outDir, options, defaultModuleFilenames }: Job): Promise<void> {
   const create: (config: any) => any =
     bundler === "webpack" ? ((await import("webpack")) as any).default : ((await import("@rspack/core")) as any).rspack;
   const config = {
@@ -137,7 +140,7 @@ async function webpackLike(bundler: "webpack" | "rspack", { dir, entries, outDir
       library: { type: "module" },
       clean: true,
       // Absolute paths in the source map, so Node's stack traces name the user's file.
-      devtoolModuleFilenameTemplate: "[absolute-resource-path]",
+      ...(defaultModuleFilenames ? {} : { devtoolModuleFilenameTemplate: "[absolute-resource-path]" }),
     },
     experiments: bundler === "webpack" ? { outputModule: true, topLevelAwait: true } : { outputModule: true },
     infrastructureLogging: { level: "none" },
@@ -164,7 +167,7 @@ export async function build(bundler: Bundler, fixture: string, opts: BuildOption
   const outDir = join(dir, "out", opts.outDir ?? bundler);
   rmSync(outDir, { recursive: true, force: true });
   const options: Options = { root: dir, dts: false, ...opts.options };
-  await builders[bundler]({ dir, entries, outDir, options });
+  await builders[bundler]({ dir, entries, outDir, options, defaultModuleFilenames: opts.defaultModuleFilenames });
   const files = Object.fromEntries(Object.keys(entries).map((name) => [name, join(outDir, `${name}.mjs`)]));
   return { file: Object.values(files)[0]!, files, outDir };
 }
