@@ -40,6 +40,9 @@ export function createContext(rawOptions: Options = {}) {
     get store() {
       return store;
     },
+    get frozen() {
+      return frozen;
+    },
     loadedMembers: new Map(),
     newMember: (dir) => newMember(dir),
     get files() {

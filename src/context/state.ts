@@ -11,6 +11,8 @@ export interface ContextState {
   /** The project root; set once Vite's config is known. */
   readonly root: string;
   readonly store: PackageStore;
+  /** A build that watches nothing: files do not change under it. */
+  readonly frozen: boolean;
   /** Members of each package as its virtual module was last generated. */
   readonly loadedMembers: Map<string, Set<string>>;
   /** Called when a module joins a package after its virtual module was loaded. */

@@ -8,6 +8,7 @@ import { isExcluded } from "../options.ts";
 import { isPackageMember } from "../packages.ts";
 import { isWellFormedSpec, prefixOf, type BundlerResolve } from "../resolve.ts";
 import { rewriteModule, type TransformResult } from "../transform.ts";
+import { createForeignUseCheck } from "./foreign-calls.ts";
 import type { PackageFinder } from "./find-package.ts";
 import type { ContextState, FoundPackage } from "./state.ts";
 
@@ -17,6 +18,8 @@ export interface Transformed {
 }
 
 export function createModuleTransformer(state: ContextState, finder: PackageFinder) {
+  const checkForeignUses = createForeignUseCheck(state);
+
   /** `import { hello_traceNope_Attach } from "trace:src/hello"` names something the package lacks: say where. */
   async function checkTraceImports(path: string, code: string, program: any, bundler: BundlerResolve | null): Promise<void> {
     const at = createLineMap(code);
@@ -65,6 +68,8 @@ export function createModuleTransformer(state: ContextState, finder: PackageFind
     const own = store.display(path);
     const ownErrors = pkg.errors.filter((e) => e.file === own);
     if (ownErrors.length > 0) throw ownErrors[0];
+    const ownNames = new Set(pkg.events.flatMap((e) => [e.name, `${e.name}_Attach`]));
+    await checkForeignUses(code, own, pkg.id, ownNames, () => (parse().errors.length > 0 ? null : parse().program), state.frozen);
     const importsTrace = /["']trace:/.test(code);
     if (pkg.events.length === 0 && pkg.imports.length === 0 && !importsTrace) return none;
     const { program, errors: syntaxErrors } = parse();
