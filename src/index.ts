@@ -3,7 +3,8 @@ import { resolve } from "node:path";
 import { createUnplugin, type UnpluginFactory } from "unplugin";
 import { bundlerResolveOf } from "./bundler-resolve.ts";
 import { createContext } from "./context.ts";
-import { isVirtualId, packageVirtualId, REQUEST_PREFIX, RUNTIME_ENTRY, runtimeEntryFile } from "./ids.ts";
+import { checkOutputImports, esbuildSetup } from "./build-shapes.ts";
+import { isVirtualId, packageVirtualId, REQUEST_PREFIX, RUNTIME_ENTRY } from "./ids.ts";
 import { devServerHooks } from "./dev/index.ts";
 import { NAME, PositionedError } from "./errors.ts";
 import type { Options } from "./options.ts";
@@ -79,7 +80,7 @@ export const unpluginFactory: UnpluginFactory<Options | undefined> = (options, m
       filter: { id: OUR_IDS },
       async handler(source, importer) {
         // esbuild would put our answer in a namespace of its own, where relative
-        // imports between runtime files make second copies; its setup below answers.
+        // imports between runtime files make second copies; its setup (build-shapes.ts) answers.
         if (RUNTIME_ENTRY.test(source) && this.getNativeBuildContext?.()?.framework === "esbuild") return null;
         try {
           return await ctx.resolveId(source, importer, bundlerResolveOf(this));
@@ -118,9 +119,15 @@ export const unpluginFactory: UnpluginFactory<Options | undefined> = (options, m
       },
     },
 
-    esbuild: {
-      setup(build) {
-        build.onResolve({ filter: RUNTIME_ENTRY }, (args) => ({ path: runtimeEntryFile(args.path)! }));
+    esbuild: { setup: esbuildSetup },
+    rollup: {
+      generateBundle(_, bundle) {
+        checkOutputImports(this, bundle, ctx.root);
+      },
+    },
+    rolldown: {
+      generateBundle(_, bundle) {
+        checkOutputImports(this, bundle as any, ctx.root);
       },
     },
 
@@ -143,6 +150,9 @@ export const unpluginFactory: UnpluginFactory<Options | undefined> = (options, m
       },
       // Live probing in the dev server (src/dev/).
       transformIndexHtml: live.transformIndexHtml,
+      generateBundle(_, bundle) {
+        checkOutputImports(this, bundle as any, ctx.root);
+      },
     },
 
     webpack: renameTraceRequests,

@@ -1,0 +1,80 @@
+// Build settings whose output could not load what the plugin generates fail the
+// build with a message that says which setting; the runtime follows the user's
+// `external`. Checked where each bundler shows its configuration.
+import { relative, sep } from "node:path";
+import { NAME } from "./errors.ts";
+import { isVirtualId, RUNTIME_ENTRY, runtimeEntryFile } from "./ids.ts";
+
+/** What a generated or user module imports of ours: `trace:` specs and our virtual ids. */
+const OUR_IMPORT = /^(?:trace:|trace-(?:pkg|import|lib):)/;
+
+/** The parts of esbuild's plugin API used here (esbuild is the user's, not our dependency). */
+interface EsbuildBuild {
+  initialOptions: { bundle?: boolean; external?: string[]; packages?: string };
+  onStart(fn: () => { errors: Array<{ text: string }> } | undefined): void;
+  onResolve(options: { filter: RegExp }, fn: (args: { path: string }) => { path: string; external?: boolean }): void;
+}
+
+const NOT_BUNDLED =
+  `${NAME}: esbuild runs with bundle: false, so each module is written on its own and the imports of the ` +
+  "tracepoint modules this plugin generates (trace-pkg:...) would stay in the output, where nothing can load them. " +
+  'Set bundle: true (keep dependencies out of the bundle with external or packages: "external").';
+
+/** esbuild's `external` as it matches a path: exactly, as a package whose subpaths it covers, or with one `*`. */
+function esbuildExternal(path: string, options: EsbuildBuild["initialOptions"]): boolean {
+  if (options.packages === "external") return true;
+  return (options.external ?? []).some((pattern) => {
+    const star = pattern.indexOf("*");
+    if (star === -1) return path === pattern || path.startsWith(`${pattern}/`);
+    return path.length >= pattern.length - 1 && path.startsWith(pattern.slice(0, star)) && path.endsWith(pattern.slice(star + 1));
+  });
+}
+
+export function esbuildSetup(build: EsbuildBuild): void {
+  if (build.initialOptions.bundle !== true) build.onStart(() => ({ errors: [{ text: NOT_BUNDLED }] }));
+  // Answered here, not in resolveId: esbuild would put that answer in a namespace of
+  // its own, where relative imports between runtime files make second copies. A
+  // runtime marked external stays an import, so a library can make it a peer dependency.
+  build.onResolve({ filter: RUNTIME_ENTRY }, (args) =>
+    esbuildExternal(args.path, build.initialOptions) ? { path: args.path, external: true } : { path: runtimeEntryFile(args.path)! },
+  );
+}
+
+interface OutputChunk {
+  type: string;
+  fileName: string;
+  imports?: string[];
+  dynamicImports?: string[];
+}
+
+/**
+ * Rollup-like bundlers: a chunk that still imports one of our ids had it kept out
+ * of the bundle (an `external` option matched it, as `id => !id.startsWith(".")`
+ * does); it cannot load at run time.
+ */
+export function checkOutputImports(
+  hook: {
+    error(message: string): never;
+    getModuleInfo?(id: string): { importers?: readonly string[]; importedIds?: readonly string[] } | null;
+    getModuleIds?(): Iterable<string>;
+  },
+  bundle: Record<string, OutputChunk>,
+  root: string,
+): void {
+  for (const chunk of Object.values(bundle)) {
+    if (chunk.type !== "chunk") continue;
+    const kept = [...(chunk.imports ?? []), ...(chunk.dynamicImports ?? [])].find((id) => OUR_IMPORT.test(id));
+    if (!kept) continue;
+    let importers = hook.getModuleInfo?.(kept)?.importers ?? [];
+    // Rolldown lists no importers of an external module: look for them.
+    if (importers.length === 0 && hook.getModuleIds) {
+      importers = [...hook.getModuleIds()].filter((id) => hook.getModuleInfo?.(id)?.importedIds?.includes(kept));
+    }
+    importers = importers.map((f) => (isVirtualId(f) ? f : relative(root, f).split(sep).join("/")));
+    const by = importers.length > 0 ? ` (imported by ${importers.join(", ")})` : "";
+    hook.error(
+      `${NAME}: the output ${chunk.fileName} imports "${kept}"${by}, which this plugin provides, but an external option kept it out ` +
+        "of the bundle, so the output cannot load. Let ids that start with trace:, trace-pkg:, trace-import: and trace-lib: be bundled.",
+    );
+  }
+}
