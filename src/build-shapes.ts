@@ -1,18 +1,30 @@
 // Build settings whose output could not load what the plugin generates fail the
 // build with a message that says which setting; the runtime follows the user's
 // `external`. Checked where each bundler shows its configuration.
-import { relative, sep } from "node:path";
-import { NAME } from "./errors.ts";
+import { relative, resolve, sep } from "node:path";
+import { NAME, type PositionedError } from "./errors.ts";
 import { isVirtualId, RUNTIME_ENTRY, runtimeEntryFile } from "./ids.ts";
 
 /** What a generated or user module imports of ours: `trace:` specs and our virtual ids. */
 const OUR_IMPORT = /^(?:trace:|trace-(?:pkg|import|lib):)/;
 
 /** The parts of esbuild's plugin API used here (esbuild is the user's, not our dependency). */
+interface EsbuildMessage {
+  text: string;
+  location?: { file: string; line: number; column: number };
+}
 interface EsbuildBuild {
-  initialOptions: { bundle?: boolean; external?: string[]; packages?: string };
-  onStart(fn: () => { errors: Array<{ text: string }> } | undefined): void;
+  initialOptions: { bundle?: boolean; external?: string[]; packages?: string; metafile?: boolean; absWorkingDir?: string };
+  onStart(fn: () => { errors: EsbuildMessage[] } | undefined): void;
+  onEnd(fn: (result: { metafile?: { inputs: Record<string, unknown> } }) => { errors: EsbuildMessage[] } | undefined): void;
   onResolve(options: { filter: RegExp }, fn: (args: { path: string }) => { path: string; external?: boolean }): void;
+}
+
+export interface EsbuildOrderCheck {
+  /** A build starts: forget the modules seen. */
+  start(): void;
+  /** The first of the bundle's input files with tracing that our transform never saw. */
+  unseen(inputs: string[]): PositionedError | null;
 }
 
 const NOT_BUNDLED =
@@ -30,8 +42,21 @@ function esbuildExternal(path: string, options: EsbuildBuild["initialOptions"]):
   });
 }
 
-export function esbuildSetup(build: EsbuildBuild): void {
-  if (build.initialOptions.bundle !== true) build.onStart(() => ({ errors: [{ text: NOT_BUNDLED }] }));
+export function esbuildSetup(build: EsbuildBuild, order: EsbuildOrderCheck): void {
+  build.onStart(() => {
+    order.start();
+    return build.initialOptions.bundle === true ? undefined : { errors: [{ text: NOT_BUNDLED }] };
+  });
+  // Another plugin's onLoad for a file stops ours silently; the metafile lists what was bundled.
+  build.initialOptions.metafile = true;
+  build.onEnd((result) => {
+    const cwd = build.initialOptions.absWorkingDir ?? process.cwd();
+    // Keys are paths relative to the working directory; other namespaces carry a `name:` prefix.
+    const files = Object.keys(result.metafile?.inputs ?? {}).filter((k) => !/^[\w-]+:/.test(k)).map((k) => resolve(cwd, k));
+    const err = order.unseen(files);
+    if (!err) return undefined;
+    return { errors: [{ text: err.message, location: { file: err.file, line: err.pos.line, column: err.pos.column - 1 } }] };
+  });
   // Answered here, not in resolveId: esbuild would put that answer in a namespace of
   // its own, where relative imports between runtime files make second copies. A
   // runtime marked external stays an import, so a library can make it a peer dependency.

@@ -13,6 +13,10 @@ import { createPackageFinder } from "./context/find-package.ts";
 import { createIdResolver } from "./context/resolve-ids.ts";
 import { createLoader } from "./context/load.ts";
 import { createModuleTransformer } from "./context/transform-module.ts";
+import { createPluginOrderCheck } from "./context/plugin-order.ts";
+import { isExcluded } from "./options.ts";
+import { isPackageMember } from "./packages.ts";
+import { RUNTIME_DIR } from "./ids.ts";
 import type { ContextState } from "./context/state.ts";
 
 export type { FoundPackage } from "./context/state.ts";
@@ -87,6 +91,11 @@ export function createContext(rawOptions: Options = {}) {
     resolveId: createIdResolver(state, finder),
     load: createLoader(state, finder),
     transform: createModuleTransformer(state, finder),
+    /** esbuild: the first module with tracing among `inputs` that our transform never saw (another plugin's onLoad answered). */
+    findUnseen(inputs: readonly string[], seen: ReadonlySet<string>) {
+      const ours = inputs.filter((p) => isPackageMember(p) && !isExcluded(options, p) && !p.startsWith(RUNTIME_DIR + sep));
+      return createPluginOrderCheck(state).findUnseen(ours, seen);
+    },
     resolveImports: finder.resolveImports,
     findPackage: finder.findPackage,
     projectPackages,

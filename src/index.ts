@@ -4,7 +4,7 @@ import { createUnplugin, type UnpluginFactory } from "unplugin";
 import { bundlerResolveOf } from "./bundler-resolve.ts";
 import { createContext } from "./context.ts";
 import { checkOutputImports, esbuildSetup } from "./build-shapes.ts";
-import { isVirtualId, packageVirtualId, REQUEST_PREFIX, RUNTIME_ENTRY } from "./ids.ts";
+import { cleanId, isVirtualId, packageVirtualId, REQUEST_PREFIX, RUNTIME_ENTRY } from "./ids.ts";
 import { devServerHooks } from "./dev/index.ts";
 import { NAME, PositionedError } from "./errors.ts";
 import type { Options } from "./options.ts";
@@ -56,6 +56,8 @@ function renameTraceRequests(compiler: {
 
 export const unpluginFactory: UnpluginFactory<Options | undefined> = (options, meta) => {
   const rollupLike = meta.framework === "vite" || meta.framework === "rollup" || meta.framework === "rolldown";
+  /** esbuild: the modules our transform saw in this build (see esbuildSetup). */
+  const esbuildSeen = new Set<string>();
   const ctx = createContext(options);
   const live = devServerHooks(ctx.options);
   let dts: Promise<unknown> = Promise.resolve();
@@ -108,6 +110,7 @@ export const unpluginFactory: UnpluginFactory<Options | undefined> = (options, m
     transform: {
       filter: { id: { include: SOURCE_ID }, code: { include: "trace" } },
       async handler(code, id) {
+        if (meta.framework === "esbuild") esbuildSeen.add(cleanId(id));
         try {
           const { result, watchFiles } = await ctx.transform(code, id, bundlerResolveOf(this));
           for (const f of watchFiles) this.addWatchFile(f);
@@ -119,7 +122,11 @@ export const unpluginFactory: UnpluginFactory<Options | undefined> = (options, m
       },
     },
 
-    esbuild: { setup: esbuildSetup },
+    esbuild: {
+      setup(build) {
+        esbuildSetup(build, { start: () => esbuildSeen.clear(), unseen: (files) => ctx.findUnseen(files, esbuildSeen) });
+      },
+    },
     rollup: {
       generateBundle(_, bundle) {
         checkOutputImports(this, bundle, ctx.root);

@@ -9,6 +9,7 @@ import { isPackageMember } from "../packages.ts";
 import { isWellFormedSpec, prefixOf, type BundlerResolve } from "../resolve.ts";
 import { rewriteModule, type TransformResult } from "../transform.ts";
 import { createForeignUseCheck } from "./foreign-calls.ts";
+import { createPluginOrderCheck } from "./plugin-order.ts";
 import type { PackageFinder } from "./find-package.ts";
 import type { ContextState, FoundPackage } from "./state.ts";
 
@@ -19,6 +20,7 @@ export interface Transformed {
 
 export function createModuleTransformer(state: ContextState, finder: PackageFinder) {
   const checkForeignUses = createForeignUseCheck(state);
+  const pluginOrder = createPluginOrderCheck(state);
 
   /** `import { hello_traceNope_Attach } from "trace:src/hello"` names something the package lacks: say where. */
   async function checkTraceImports(path: string, code: string, program: any, bundler: BundlerResolve | null): Promise<void> {
@@ -55,6 +57,8 @@ export function createModuleTransformer(state: ContextState, finder: PackageFind
     const none: Transformed = { result: null, watchFiles: [] };
     // Our own runtime is skipped too, wherever it is installed (a linked checkout, say).
     if (id.startsWith("\0") || isVirtualId(id) || !isPackageMember(path) || isExcluded(options, path) || path.startsWith(RUNTIME_DIR + sep)) return none;
+    // A module with a query is a part of a file (a component's script block, say): not comparable with the file.
+    if (id === path) pluginOrder.checkIncoming(path, code);
     const dir = dirname(path);
     // Parsed at most once: for the module's own directives and for the rewrite.
     let parsed: ReturnType<typeof parseModule> | undefined;
