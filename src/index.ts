@@ -145,6 +145,7 @@ export const unpluginFactory: UnpluginFactory<Options | undefined> = (options, m
       },
       configResolved(config) {
         ctx.setRoot(config.root);
+        live.configResolved(config);
       },
       configureServer(server) {
         // A module new to a package adds events its virtual module must define:

@@ -3,8 +3,8 @@
 // inject the page client, answer the protocol on Vite's own websocket (so its host
 // and token checks apply), serve the UI and print its address.
 
-import type { HtmlTagDescriptor, ViteDevServer } from "vite";
-import { runtimeFile } from "../ids.ts";
+import type { HtmlTagDescriptor, ResolvedConfig, ViteDevServer } from "vite";
+import { RUNTIME_DIR, runtimeFile } from "../ids.ts";
 import { bindChannel, type Socket } from "./channel.ts";
 import { createHub, type Hub } from "./hub.ts";
 import { encodeProfile } from "./profile-file.ts";
@@ -18,6 +18,17 @@ export interface LiveState {
 export function devServerHooks(options: { readonly live: boolean }, state: LiveState = { hub: null }) {
   let base = "/";
   return {
+    /**
+     * The page loads the client by `/@fs/` from our runtime's directory. Installed by
+     * `npm link` or `file:`, that is a real path outside the project, which Vite's
+     * `server.fs.allow` would refuse (403): allow that one directory.
+     */
+    configResolved(config: ResolvedConfig): void {
+      if (!options.live || config.command !== "serve") return;
+      const dir = RUNTIME_DIR.replace(/\\/g, "/");
+      const allow = config.server.fs.allow as string[];
+      if (!allow.some((a) => dir === a || dir.startsWith(a.endsWith("/") ? a : `${a}/`))) allow.push(dir);
+    },
     configureServer(server: ViteDevServer): void {
       const config = server.config;
       if (!options.live || config.command !== "serve" || config.server.hmr === false || config.server.ws === false) return;
