@@ -71,7 +71,11 @@ describe("an external option that keeps our modules out of the bundle fails the 
 });
 
 describe("the runtime marked external stays an import of unplugin-tracing (a peer dependency)", () => {
-  it.each([["unplugin-tracing"], ["unplugin-tracing/*"]])("esbuild, external: [%j]", async (pattern) => {
+  it.each<[string, object]>([
+    ['external: ["unplugin-tracing"]', { external: ["unplugin-tracing"] }],
+    ['external: ["unplugin-tracing/*"]', { external: ["unplugin-tracing/*"] }],
+    ['packages: "external"', { packages: "external" }],
+  ])("esbuild, %s", async (_, externals) => {
     const esbuild = await import("esbuild");
     const out = outDir("esbuild-peer");
     await esbuild.build({
@@ -82,7 +86,7 @@ describe("the runtime marked external stays an import of unplugin-tracing (a pee
       format: "esm",
       outdir: out,
       outExtension: { ".js": ".mjs" },
-      external: [pattern],
+      ...externals,
       logLevel: "silent",
       plugins: [await plugin("esbuild")],
     });
