@@ -4,7 +4,7 @@
 // has lost the directives the file on disk holds (a TypeScript or comment-
 // stripping transform), or, in esbuild, a module with tracing never reached our
 // transform at all (another plugin's onLoad answered first).
-import { readFileSync } from "node:fs";
+import { readFileSync, statSync } from "node:fs";
 import { dirname } from "node:path";
 import { mayHaveDirectives, scanDirectives } from "../directives.ts";
 import { createLineMap, PositionedError } from "../errors.ts";
@@ -27,6 +27,8 @@ export function createPluginOrderCheck(state: Pick<ContextState, "store">) {
       if (mayHaveDirectives(code)) return;
       let disk: string;
       try {
+        // Most text reaching us is the file as it is on disk: a stat says so without reading it.
+        if (statSync(path).size === Buffer.byteLength(code)) return;
         disk = readFileSync(path, "utf8");
       } catch {
         return; // not a file on disk: nothing to compare with
