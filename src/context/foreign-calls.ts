@@ -12,7 +12,8 @@ import type { ContextState } from "./state.ts";
 /** `traceX` and `traceX_Attach` -> the ids of the project packages that declare traceX. */
 type Owners = Map<string, { event: string; packages: string[] }>;
 
-const CANDIDATE = /\btrace[A-Za-z0-9_$]*/g;
+// `trace:` (directives, `trace:` imports) names no function.
+const CANDIDATE = /\btrace[A-Za-z0-9_$]*(?![A-Za-z0-9_$:])/g;
 
 export function createForeignUseCheck(state: Pick<ContextState, "root" | "store">) {
   let cached: { root: string; at: number; frozen: boolean; owners: Promise<Owners> } | null = null;
