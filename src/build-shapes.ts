@@ -103,3 +103,32 @@ export function checkOutputImports(
     );
   }
 }
+
+/** The parts of webpack's and Rspack's compiler used here. */
+interface WebpackCompiler {
+  webpack: { WebpackError: new (message: string) => Error };
+  hooks: {
+    compilation: {
+      tap(name: string, fn: (compilation: { errors: Error[]; hooks: { finishModules: { tap(name: string, fn: (modules: Iterable<any>) => void): void } } }) => void): void;
+    };
+  };
+}
+
+/** webpack and Rspack: an `externals` entry that matched one of our ids leaves an import nothing can load. */
+export function checkWebpackExternals(compiler: WebpackCompiler): void {
+  compiler.hooks.compilation.tap(NAME, (compilation) => {
+    compilation.hooks.finishModules.tap(NAME, (modules) => {
+      for (const m of modules) {
+        const request = m?.constructor?.name === "ExternalModule" ? m.userRequest : undefined;
+        if (typeof request !== "string" || !OUR_IMPORT.test(request)) continue;
+        compilation.errors.push(
+          new compiler.webpack.WebpackError(
+            `${NAME}: "${request}", which this plugin provides, was made external by an externals entry, so the output cannot load. ` +
+              "Let requests that start with trace:, trace-pkg:, trace-import: and trace-lib: be bundled.",
+          ),
+        );
+        return;
+      }
+    });
+  });
+}

@@ -3,7 +3,7 @@ import { resolve } from "node:path";
 import { createUnplugin, type UnpluginFactory } from "unplugin";
 import { bundlerResolveOf } from "./bundler-resolve.ts";
 import { createContext } from "./context.ts";
-import { checkOutputImports, esbuildSetup } from "./build-shapes.ts";
+import { checkOutputImports, checkWebpackExternals, esbuildSetup } from "./build-shapes.ts";
 import { cleanId, isVirtualId, packageVirtualId, REQUEST_PREFIX, RUNTIME_ENTRY } from "./ids.ts";
 import { devServerHooks } from "./dev/index.ts";
 import { NAME, PositionedError } from "./errors.ts";
@@ -163,8 +163,14 @@ export const unpluginFactory: UnpluginFactory<Options | undefined> = (options, m
       },
     },
 
-    webpack: renameTraceRequests,
-    rspack: renameTraceRequests,
+    webpack(compiler) {
+      renameTraceRequests(compiler);
+      checkWebpackExternals(compiler as any);
+    },
+    rspack(compiler) {
+      renameTraceRequests(compiler as any);
+      checkWebpackExternals(compiler as any);
+    },
   };
 };
 

@@ -70,6 +70,31 @@ describe("an external option that keeps our modules out of the bundle fails the 
   });
 });
 
+describe("an externals entry that makes our modules external fails the build", () => {
+  it.each(["webpack", "rspack"])("%s", async (bundler) => {
+    const create: (config: object) => any = bundler === "webpack" ? ((await import("webpack")) as any).default : ((await import("@rspack/core")) as any).rspack;
+    const compiler = create({
+      mode: "development",
+      devtool: false,
+      target: "node20",
+      context: dir,
+      entry: { main: "./main.js" },
+      output: { path: outDir(`${bundler}-external`), filename: "[name].mjs", module: true, chunkFormat: "module", library: { type: "module" } },
+      experiments: { outputModule: true },
+      externalsType: "module",
+      // A library's usual externals: every bare request.
+      externals: [({ request }: { request: string }, done: (err?: null, result?: string) => void) => (bare(request) ? done(null, request) : done())],
+      infrastructureLogging: { level: "none" },
+      stats: "none",
+      plugins: [await plugin(bundler)],
+    });
+    const stats: any = await new Promise((done, fail) => compiler.run((err: Error | null, s: unknown) => (err ? fail(err) : done(s))));
+    await new Promise<void>((done) => compiler.close(() => done()));
+    const errors = (stats.toJson({ all: false, errors: true }).errors as Array<{ message: string }>).map((e) => e.message);
+    expect(errors.join("\n")).toMatch(/unplugin-tracing: "trace(-pkg)?:[a-z]+", which this plugin provides, was made external by an externals entry, so the output cannot load/);
+  });
+});
+
 describe("the runtime marked external stays an import of unplugin-tracing (a peer dependency)", () => {
   it.each<[string, object]>([
     ['external: ["unplugin-tracing"]', { external: ["unplugin-tracing"] }],
