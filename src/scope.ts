@@ -11,9 +11,22 @@ export interface Reference {
   start: number;
   end: number;
   /** The call when the reference is the callee of a call (`traceX(...)`). */
-  call: { start: number; end: number; calleeEnd: number; await: { start: number } | null } | null;
+  call: Call | null;
   /** `{ traceX }` in an object literal: the rewrite must keep the key. */
   shorthand: boolean;
+}
+
+export interface Call {
+  start: number;
+  end: number;
+  calleeEnd: number;
+  await: { start: number } | null;
+  /**
+   * The call (or its `await`) is the first token of an expression statement in a
+   * statement list: the tokens before it end a statement, so a rewrite that
+   * starts with `(` must say so with a `;`.
+   */
+  startsStatement: boolean;
 }
 
 interface Scope {
@@ -36,6 +49,8 @@ const TYPE_ONLY = new Set([
 
 export function findFreeReferences(program: Node, wanted: ReadonlySet<string>): Reference[] {
   const refs: Array<Reference & { scope: Scope }> = [];
+  // Starts of the expression statements that are elements of a statement list.
+  const statementStarts = new Set<number>();
   const moduleScope: Scope = { parent: null, names: new Set(), fn: true };
 
   const declare = (scope: Scope, name: string) => {
@@ -108,7 +123,7 @@ export function findFreeReferences(program: Node, wanted: ReadonlySet<string>): 
         if (!wanted.has(node.name) || !isReference(node, parent, key)) return;
         let call: Reference["call"] = null;
         if (parent && (parent.type === "CallExpression") && key === "callee") {
-          call = { start: parent.start, end: parent.end, calleeEnd: node.end, await: null };
+          call = { start: parent.start, end: parent.end, calleeEnd: node.end, await: null, startsStatement: false };
         }
         refs.push({ name: node.name, start: node.start, end: node.end, call, shorthand: !!(parent?.type === "Property" && parent.shorthand), scope });
         return;
@@ -119,6 +134,10 @@ export function findFreeReferences(program: Node, wanted: ReadonlySet<string>): 
         if (last?.call && last.call.start === node.argument.start && last.call.end === node.argument.end) last.call.await = { start: node.start };
         return;
       }
+      case "ExpressionStatement":
+        if (parent && Array.isArray(parent[key])) statementStarts.add(node.start);
+        visit(node.expression, node, "expression", scope);
+        return;
       case "ExportNamedDeclaration":
         if (node.source) return; // `export { x } from "m"` reads no local binding
         visitChildren(node, scope);
@@ -195,7 +214,10 @@ export function findFreeReferences(program: Node, wanted: ReadonlySet<string>): 
       for (let s: Scope | null = r.scope; s; s = s.parent) if (s.names.has(r.name)) return false;
       return true;
     })
-    .map(({ scope: _scope, ...r }) => r);
+    .map(({ scope: _scope, ...r }) => {
+      if (r.call) r.call.startsStatement = statementStarts.has(r.call.await?.start ?? r.call.start);
+      return r;
+    });
 }
 
 /** Is this identifier read as a variable here (not a key, label or member name)? */

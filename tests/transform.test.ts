@@ -41,3 +41,24 @@ it("leaves a module with no events and no trace imports alone", async () => {
   const p = project({ "q/b.ts": "export const stacktrace = 'trace';\n" });
   expect(await p.transform("q/b.ts")).toBeNull();
 });
+
+it("issue 10: a call that starts a statement of a list gets a `;`, a call in the body of an if, a label or an expression does not", async () => {
+  const p = project({ "p/a.js": "//trace:event traceA(x: number)\nconst who = 'JP'\ntraceA(1)\nif (who) traceA(2)\nelse traceA(3)\nl: traceA(4)\nexport const f = () => traceA(5), g = who\n" });
+  expect((await p.transform("p/a.js"))!.code.split("\n").slice(1, 7)).toEqual([
+    "const who = 'JP'",
+    ";(__tp_traceA.p !== null ? __tp_traceA.fire(1) : void 0)",
+    "if (who) (__tp_traceA.p !== null ? __tp_traceA.fire(2) : void 0)",
+    "else (__tp_traceA.p !== null ? __tp_traceA.fire(3) : void 0)",
+    "l: (__tp_traceA.p !== null ? __tp_traceA.fire(4) : void 0)",
+    "export const f = () => (__tp_traceA.p !== null ? __tp_traceA.fire(5) : void 0), g = who",
+  ]);
+});
+
+it("issue 10: strip leaves a parenthesised void 0, guarded like a call", async () => {
+  const root = mkdtempSync(join(tmpdir(), "trace-tf-"));
+  mkdirSync(join(root, "p"));
+  const code = "//trace:event traceA(x: number)\nconst n = 2\ntraceA(n) ** 2\nexport const m = traceA(n)?.x\n";
+  writeFileSync(join(root, "p/a.js"), code);
+  const out = (await createContext({ root, dts: false, strip: true }).transform(code, join(root, "p/a.js"), null)).result!;
+  expect(out.code.split("\n").slice(1, 4)).toEqual(["const n = 2", ";(void 0) ** 2", "export const m = (void 0)?.x"]);
+});
