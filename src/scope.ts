@@ -99,7 +99,10 @@ export function findFreeReferences(program: Node, wanted: ReadonlySet<string>): 
   function visitFunction(fn: Node, scope: Scope): void {
     const inner: Scope = { parent: scope, names: new Set(), fn: true };
     if (fn.type === "FunctionExpression" && fn.id) declare(inner, fn.id.name);
-    for (const p of fn.params) bindPattern(p, inner, inner);
+    for (const p of fn.params) {
+      for (const d of p.decorators ?? []) visit(d, p, "decorators", scope);
+      bindPattern(p, inner, inner);
+    }
     if (fn.body) {
       if (fn.body.type === "BlockStatement") for (const s of fn.body.body) visit(s, fn.body, "body", inner);
       else visit(fn.body, fn, "body", inner);
@@ -147,6 +150,8 @@ export function findFreeReferences(program: Node, wanted: ReadonlySet<string>): 
         for (const s of node.specifiers) if (s.importKind !== "type") declare(moduleScope, s.local.name);
         return;
       case "VariableDeclaration": {
+        // `declare const traceK: ...` only states a type: the name still means the event.
+        if (node.declare) return;
         const into = node.kind === "var" ? fnScopeOf(scope) : scope;
         for (const d of node.declarations) {
           bindPattern(d.id, into, scope);
@@ -164,6 +169,9 @@ export function findFreeReferences(program: Node, wanted: ReadonlySet<string>): 
         return;
       case "ClassDeclaration":
       case "ClassExpression": {
+        // Decorators are evaluated in the enclosing scope; they read names like any expression.
+        for (const d of node.decorators ?? []) visit(d, node, "decorators", scope);
+        if (node.declare) return;
         if (node.type === "ClassDeclaration" && node.id) declare(scope, node.id.name);
         const inner: Scope = { parent: scope, names: new Set(), fn: false };
         if (node.type === "ClassExpression" && node.id) declare(inner, node.id.name);
@@ -189,8 +197,8 @@ export function findFreeReferences(program: Node, wanted: ReadonlySet<string>): 
       }
       case "TSEnumDeclaration":
       case "TSModuleDeclaration":
+        if (node.declare) return; // ambient: declares a type, binds nothing at run time
         if (node.id?.type === "Identifier") declare(scope, node.id.name);
-        if (node.declare) return;
         visitChildren(node, scope);
         return;
       case "TSAsExpression":
