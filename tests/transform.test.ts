@@ -62,3 +62,15 @@ it("issue 10: strip leaves a parenthesised void 0, guarded like a call", async (
   const out = (await createContext({ root, dts: false, strip: true }).transform(code, join(root, "p/a.js"), null)).result!;
   expect(out.code.split("\n").slice(1, 4)).toEqual(["const n = 2", ";(void 0) ** 2", "export const m = (void 0)?.x"]);
 });
+
+it("issue 10: `declare const traceA` states a type and does not shadow the event", async () => {
+  const p = project({ "p/a.ts": "//trace:event traceA(x: number)\ndeclare const traceA: (x: number) => void;\nexport const f = () => traceA(1);\n" });
+  expect((await p.transform("p/a.ts"))!.code).toContain("export const f = () => (__tp_traceA.p !== null ? __tp_traceA.fire(1) : void 0);");
+});
+
+it("issue 10: a name used only in a class, member or parameter decorator is imported", async () => {
+  const p = project({
+    "p/a.ts": "//trace:event traceA(x: number)\n@register(traceA_Attach)\nexport class A {\n  constructor(@inject(traceA) x: number) {}\n}\n",
+  });
+  expect((await p.transform("p/a.ts"))!.code).toContain("import { traceA, traceA_Attach } from");
+});
