@@ -23,8 +23,8 @@ export interface Call {
   await: { start: number } | null;
   /**
    * The call (or its `await`) is the first token of an expression statement in a
-   * statement list: the tokens before it end a statement, so a rewrite that
-   * starts with `(` must say so with a `;`.
+   * statement list, after a statement that ends without `;`: a rewrite that
+   * starts with `(` would continue that statement, so it must begin with `;`.
    */
   startsStatement: boolean;
 }
@@ -47,10 +47,22 @@ const TYPE_ONLY = new Set([
   "TSImportEqualsDeclaration",
 ]);
 
-export function findFreeReferences(program: Node, wanted: ReadonlySet<string>): Reference[] {
+export function findFreeReferences(program: Node, code: string, wanted: ReadonlySet<string>): Reference[] {
   const refs: Array<Reference & { scope: Scope }> = [];
-  // Starts of the expression statements that are elements of a statement list.
-  const statementStarts = new Set<number>();
+  // Starts of the expression statements that follow, in a statement list, a
+  // statement the next line could continue (one that does not end in `;` or `}`
+  // of a declaration or block).
+  const continuable = new Set<number>();
+
+  /** Visits a statement list, noting the expression statements a leading `(` would join to the statement before. */
+  function visitStatements(list: Node[], parent: Node, key: string, scope: Scope): void {
+    let prev: Node | null = null;
+    for (const st of list) {
+      if (st.type === "ExpressionStatement" && prev !== null && !endsClosed(prev, code)) continuable.add(st.start);
+      visit(st, parent, key, scope);
+      prev = st;
+    }
+  }
   const moduleScope: Scope = { parent: null, names: new Set(), fn: true };
 
   const declare = (scope: Scope, name: string) => {
@@ -104,7 +116,7 @@ export function findFreeReferences(program: Node, wanted: ReadonlySet<string>): 
       bindPattern(p, inner, inner);
     }
     if (fn.body) {
-      if (fn.body.type === "BlockStatement") for (const s of fn.body.body) visit(s, fn.body, "body", inner);
+      if (fn.body.type === "BlockStatement") visitStatements(fn.body.body, fn.body, "body", inner);
       else visit(fn.body, fn, "body", inner);
     }
   }
@@ -114,7 +126,8 @@ export function findFreeReferences(program: Node, wanted: ReadonlySet<string>): 
       if (key === "type" || key === "start" || key === "end" || TYPE_KEYS.has(key)) continue;
       const v = node[key];
       if (Array.isArray(v)) {
-        for (const c of v) if (c && typeof c.type === "string") visit(c, node, key, scope);
+        if (isStatementList(node, key)) visitStatements(v, node, key, scope);
+        else for (const c of v) if (c && typeof c.type === "string") visit(c, node, key, scope);
       } else if (v && typeof v === "object" && typeof v.type === "string") visit(v, node, key, scope);
     }
   }
@@ -137,10 +150,6 @@ export function findFreeReferences(program: Node, wanted: ReadonlySet<string>): 
         if (last?.call && last.call.start === node.argument.start && last.call.end === node.argument.end) last.call.await = { start: node.start };
         return;
       }
-      case "ExpressionStatement":
-        if (parent && Array.isArray(parent[key])) statementStarts.add(node.start);
-        visit(node.expression, node, "expression", scope);
-        return;
       case "ExportNamedDeclaration":
         if (node.source) return; // `export { x } from "m"` reads no local binding
         visitChildren(node, scope);
@@ -192,7 +201,7 @@ export function findFreeReferences(program: Node, wanted: ReadonlySet<string>): 
       case "CatchClause": {
         const inner: Scope = { parent: scope, names: new Set(), fn: false };
         bindPattern(node.param, inner, inner);
-        for (const s of node.body.body) visit(s, node.body, "body", inner);
+        visitStatements(node.body.body, node.body, "body", inner);
         return;
       }
       case "TSEnumDeclaration":
@@ -215,7 +224,7 @@ export function findFreeReferences(program: Node, wanted: ReadonlySet<string>): 
     }
   }
 
-  for (const s of program.body as Node[]) visit(s, program, "body", moduleScope);
+  visitStatements(program.body, program, "body", moduleScope);
 
   return refs
     .filter((r) => {
@@ -223,9 +232,23 @@ export function findFreeReferences(program: Node, wanted: ReadonlySet<string>): 
       return true;
     })
     .map(({ scope: _scope, ...r }) => {
-      if (r.call) r.call.startsStatement = statementStarts.has(r.call.await?.start ?? r.call.start);
+      if (r.call) r.call.startsStatement = continuable.has(r.call.await?.start ?? r.call.start);
       return r;
     });
+}
+
+const isStatementList = (node: Node, key: string) =>
+  (key === "body" && (node.type === "Program" || node.type === "BlockStatement" || node.type === "StaticBlock" || node.type === "TSModuleBlock")) ||
+  (key === "consequent" && node.type === "SwitchCase");
+
+// Statements whose last `}` closes a body, never an expression that `(` could call.
+const CLOSED = new Set(["FunctionDeclaration", "ClassDeclaration", "BlockStatement", "EmptyStatement", "TSInterfaceDeclaration", "TSEnumDeclaration", "TSModuleDeclaration"]);
+
+/** Does this statement end so that nothing on the next line can continue it? */
+function endsClosed(st: Node, code: string): boolean {
+  if (code.charCodeAt(st.end - 1) === 59 /* ; */) return true;
+  const decl = st.type === "ExportNamedDeclaration" || st.type === "ExportDefaultDeclaration" ? st.declaration : st;
+  return !!decl && CLOSED.has(decl.type) && code.charCodeAt(st.end - 1) === 125 /* } */;
 }
 
 /** Is this identifier read as a variable here (not a key, label or member name)? */

@@ -7,7 +7,8 @@
 // place where a leading `(` reads differently from the identifier it replaces is
 // the start of a statement, where it would continue a previous line written
 // without a semicolon (`const who = 'JP'` + `(…)` calls the string): there the
-// rewrite begins with `;`. Only statements of a statement list need it; the body
+// rewrite begins with `;` (src/scope.ts finds those statements: in a statement
+// list, after a statement that does not end in `;` or a body's `}`). The body
 // of `if`, `else`, a loop or a label follows `)`, `else`, `do` or `:`, which
 // nothing continues, and a `;` there would end the body early.
 //
@@ -41,7 +42,7 @@ export function rewriteModule(
 ): TransformResult | null {
   const wanted = new Set<string>(names.others);
   for (const e of names.events) wanted.add(e).add(`${e}_Attach`);
-  const refs = findFreeReferences(program, wanted).sort((a, b) => a.start - b.start);
+  const refs = findFreeReferences(program, code, wanted).sort((a, b) => a.start - b.start);
   if (refs.length === 0) return null;
 
   const s = new MagicString(code);

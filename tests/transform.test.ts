@@ -42,15 +42,36 @@ it("leaves a module with no events and no trace imports alone", async () => {
   expect(await p.transform("q/b.ts")).toBeNull();
 });
 
-it("issue 10: a call that starts a statement of a list gets a `;`, a call in the body of an if, a label or an expression does not", async () => {
-  const p = project({ "p/a.js": "//trace:event traceA(x: number)\nconst who = 'JP'\ntraceA(1)\nif (who) traceA(2)\nelse traceA(3)\nl: traceA(4)\nexport const f = () => traceA(5), g = who\n" });
-  expect((await p.transform("p/a.js"))!.code.split("\n").slice(1, 7)).toEqual([
+it("issue 10: a call that starts a statement after one without `;` gets a `;`; after `;`, a body's `}`, in an if, a label or an expression it does not", async () => {
+  const code = [
+    "//trace:event traceA(x: number)",
     "const who = 'JP'",
-    ";(__tp_traceA.p !== null ? __tp_traceA.fire(1) : void 0)",
-    "if (who) (__tp_traceA.p !== null ? __tp_traceA.fire(2) : void 0)",
-    "else (__tp_traceA.p !== null ? __tp_traceA.fire(3) : void 0)",
-    "l: (__tp_traceA.p !== null ? __tp_traceA.fire(4) : void 0)",
-    "export const f = () => (__tp_traceA.p !== null ? __tp_traceA.fire(5) : void 0), g = who",
+    "traceA(1)",
+    "if (who) traceA(2)",
+    "else traceA(3)",
+    "l: traceA(4)",
+    "export const f = () => traceA(5), g = who;",
+    "traceA(6)",
+    "function h() { traceA(7) }",
+    "traceA(8)",
+    "const o = {}",
+    "traceA(9)",
+    "",
+  ].join("\n");
+  const p = project({ "p/a.js": code });
+  const call = (n: number) => `(__tp_traceA.p !== null ? __tp_traceA.fire(${n}) : void 0)`;
+  expect((await p.transform("p/a.js"))!.code.split("\n").slice(1, 12)).toEqual([
+    "const who = 'JP'",
+    `;${call(1)}`,
+    `if (who) ${call(2)}`,
+    `else ${call(3)}`,
+    `l: ${call(4)}`,
+    `export const f = () => ${call(5)}, g = who;`,
+    call(6),
+    `function h() { ${call(7)} }`,
+    call(8),
+    "const o = {}",
+    `;${call(9)}`,
   ]);
 });
 
