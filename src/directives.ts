@@ -42,7 +42,8 @@ export interface Directives {
   errors: PositionedError[];
 }
 
-const DIRECTIVE_LINE = /^\/\/trace:/m;
+// `^` with the m flag starts a line after \n, \r\n and a lone \r alike; a file may open with a BOM.
+const DIRECTIVE_LINE = /^\uFEFF?\/\/trace:/m;
 
 /** Cheap test: could this text hold a directive at all? */
 export function mayHaveDirectives(code: string): boolean {
@@ -77,7 +78,7 @@ export function readDirectives(path: string, file: string, code: string, comment
   const untypedAllowed = !langOf(path).startsWith("ts");
   for (const c of comments) {
     if (c.type !== "Line" || !c.value.startsWith("trace:")) continue;
-    if (c.start !== 0 && code[c.start - 1] !== "\n") continue; // indented: a plain comment
+    if (!atLineStart(code, c.start)) continue; // indented: a plain comment
     const fail = (offset: number, reason: string) => out.errors.push(new PositionedError(file, at(offset), reason));
     const m = /^trace:(\S*)\s*(.*?)\s*$/.exec(c.value)!;
     const verb = m[1]!;
@@ -101,6 +102,13 @@ export function readDirectives(path: string, file: string, code: string, comment
     }
   }
   return out;
+}
+
+/** Column 1: the file's start (after a byte-order mark) or after \n or a lone \r (old Mac files). */
+function atLineStart(code: string, offset: number): boolean {
+  if (offset === 0) return true;
+  const before = code.charCodeAt(offset - 1);
+  return before === 10 || before === 13 || (offset === 1 && before === 0xfeff);
 }
 
 type Fail = (offset: number, reason: string) => void;

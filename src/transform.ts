@@ -45,7 +45,11 @@ export function rewriteModule(
   const refs = findFreeReferences(program, code, wanted).sort((a, b) => a.start - b.start);
   if (refs.length === 0) return null;
 
-  const s = new MagicString(code);
+  // Source maps count lines at \n only; a lone \r (old Mac files) ends a line for
+  // V8 and editors. As \n it means the same to JavaScript (template literals and
+  // JSX text read both as \n; strings, regexps and identifiers cannot hold one;
+  // only a JSX attribute string would change) and keeps every offset.
+  const s = new MagicString(code.includes("\r") ? code.replace(/\r(?!\n)/g, "\n") : code);
   const imports = new Set<string>();
   let needTemp = false;
   let strippedUntil = -1;

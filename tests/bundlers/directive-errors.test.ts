@@ -27,6 +27,9 @@ const cases: Array<[fixture: string, expected: string]> = [
   // Columns count UTF-16 units, as JS strings and editors do: each 😀 is two
   // (in UTF-8 bytes this would be column 41, in code points 35).
   ["utf16-column", "main.js:3:37: event traceHello: parameter b has a default value; defaults are not allowed"],
+  // Positions as editors show them: a byte-order mark takes no column; a lone \r ends a line.
+  ["bom-position", "main.js:1:39: event traceHello: parameter n has a default value; defaults are not allowed"],
+  ["cr-position", "main.js:3:39: event traceHello: parameter n has a default value; defaults are not allowed"],
 ];
 
 // TypeScript modules keep requiring parameter types (JavaScript ones may omit them);
