@@ -26,7 +26,7 @@ export interface Call {
    * statement list, after a statement that ends without `;`: a rewrite that
    * starts with `(` would continue that statement, so it must begin with `;`.
    */
-  startsStatement: boolean;
+  needsGuard: boolean;
 }
 
 interface Scope {
@@ -139,7 +139,7 @@ export function findFreeReferences(program: Node, code: string, wanted: Readonly
         if (!wanted.has(node.name) || !isReference(node, parent, key)) return;
         let call: Reference["call"] = null;
         if (parent && (parent.type === "CallExpression") && key === "callee") {
-          call = { start: parent.start, end: parent.end, calleeEnd: node.end, await: null, startsStatement: false };
+          call = { start: parent.start, end: parent.end, calleeEnd: node.end, await: null, needsGuard: false };
         }
         refs.push({ name: node.name, start: node.start, end: node.end, call, shorthand: !!(parent?.type === "Property" && parent.shorthand), scope });
         return;
@@ -232,7 +232,7 @@ export function findFreeReferences(program: Node, code: string, wanted: Readonly
       return true;
     })
     .map(({ scope: _scope, ...r }) => {
-      if (r.call) r.call.startsStatement = continuable.has(r.call.await?.start ?? r.call.start);
+      if (r.call) r.call.needsGuard = continuable.has(r.call.await?.start ?? r.call.start);
       return r;
     });
 }

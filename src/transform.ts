@@ -63,7 +63,7 @@ export function rewriteModule(
     const tp = tpName(ref.name);
     const from = call.await?.start ?? call.start;
     // The guard belongs to the text before the call, so the call keeps its own source-map position.
-    if (call.startsStatement) s.appendLeft(from, ";");
+    if (call.needsGuard) s.appendLeft(from, ";");
     if (strip) {
       // Parenthesised too: `traceX(a) ** 2` or `traceX(a).then` need a primary expression.
       s.overwrite(from, call.end, "(void 0)");
