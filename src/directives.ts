@@ -8,7 +8,7 @@ import { createLineMap, PositionedError, type Position } from "./errors.ts";
 
 export interface EventParam {
   name: string;
-  /** The type as written, e.g. `string` or `Map<string, Conn>`. */
+  /** The type as written, e.g. `string` or `Map<string, Conn>`; `unknown` for an untyped parameter of a JavaScript module. */
   type: string;
   optional: boolean;
 }
@@ -42,7 +42,8 @@ export interface Directives {
   errors: PositionedError[];
 }
 
-const DIRECTIVE_LINE = /^\/\/trace:/m;
+// `^` with the m flag starts a line after \n, \r\n and a lone \r alike; a file may open with a BOM.
+const DIRECTIVE_LINE = /^\uFEFF?\/\/trace:/m;
 
 /** Cheap test: could this text hold a directive at all? */
 export function mayHaveDirectives(code: string): boolean {
@@ -73,9 +74,11 @@ export function scanDirectives(path: string, file: string, code: string): Direct
 export function readDirectives(path: string, file: string, code: string, comments: Comment[]): Directives {
   const out: Directives = { events: [], imports: [], errors: [] };
   const at = createLineMap(code);
+  // JavaScript users write JavaScript: there an untyped parameter is `unknown`.
+  const untypedAllowed = !langOf(path).startsWith("ts");
   for (const c of comments) {
     if (c.type !== "Line" || !c.value.startsWith("trace:")) continue;
-    if (c.start !== 0 && code[c.start - 1] !== "\n") continue; // indented: a plain comment
+    if (!atLineStart(code, c.start)) continue; // indented: a plain comment
     const fail = (offset: number, reason: string) => out.errors.push(new PositionedError(file, at(offset), reason));
     const m = /^trace:(\S*)\s*(.*?)\s*$/.exec(c.value)!;
     const verb = m[1]!;
@@ -91,7 +94,7 @@ export function readDirectives(path: string, file: string, code: string, comment
     }
     const where = { file, path, pos: at(c.start) };
     if (verb === "event") {
-      const ev = parseEventSignature(arg, (off, reason) => fail(argStart + off, reason));
+      const ev = parseEventSignature(arg, untypedAllowed, (off, reason) => fail(argStart + off, reason));
       if (ev) out.events.push({ kind: "event", ...ev, ...where });
     } else {
       const imp = parseImportArg(arg, (off, reason) => fail(argStart + off, reason));
@@ -101,12 +104,19 @@ export function readDirectives(path: string, file: string, code: string, comment
   return out;
 }
 
+/** Column 1: the file's start (after a byte-order mark) or after \n or a lone \r (old Mac files). */
+function atLineStart(code: string, offset: number): boolean {
+  if (offset === 0) return true;
+  const before = code.charCodeAt(offset - 1);
+  return before === 10 || before === 13 || (offset === 1 && before === 0xfeff);
+}
+
 type Fail = (offset: number, reason: string) => void;
 
 const SIG_PREFIX = "declare function ";
 
 /** `traceHello(who: string, n?: number)` -> name and parameters; errors at offsets into `sig`. */
-function parseEventSignature(sig: string, fail: Fail): { name: string; params: EventParam[] } | null {
+function parseEventSignature(sig: string, untypedAllowed: boolean, fail: Fail): { name: string; params: EventParam[] } | null {
   // Any JS identifier: an ASCII-only pattern would cut traceÜmlaut to "trace".
   const name = /^[\p{ID_Start}_$][\p{ID_Continue}$\u200c\u200d]*/u.exec(sig)?.[0];
   if (!name) return fail(0, `event: want a call signature like traceName(arg: type), have "${sig}"`), null;
@@ -128,10 +138,11 @@ function parseEventSignature(sig: string, fail: Fail): { name: string; params: E
     if (p.type === "AssignmentPattern") return fail(off(p), `event ${name}: parameter ${p.left?.name ?? ""} has a default value; defaults are not allowed`), null;
     if (p.type === "RestElement") return fail(off(p), `event ${name}: rest parameters are not allowed`), null;
     if (p.type !== "Identifier") return fail(off(p), `event ${name}: parameter must be a plain name, not a destructuring pattern`), null;
-    if (!p.typeAnnotation) return fail(off(p), `event ${name}: parameter ${p.name} needs a type (${p.name}: T)`), null;
+    if (p.name === "this") return fail(off(p), `event ${name}: a this parameter is not allowed (probes get the arguments only)`), null;
+    if (!p.typeAnnotation && !untypedAllowed) return fail(off(p), `event ${name}: parameter ${p.name} needs a type (${p.name}: T)`), null;
     if (params.some((q) => q.name === p.name)) return fail(off(p), `event ${name}: parameter ${p.name} declared twice`), null;
-    const t = p.typeAnnotation.typeAnnotation;
-    params.push({ name: p.name, type: text.slice(t.start, t.end), optional: !!p.optional });
+    const t = p.typeAnnotation?.typeAnnotation;
+    params.push({ name: p.name, type: t ? text.slice(t.start, t.end) : "unknown", optional: !!p.optional });
   }
   return { name, params };
 }

@@ -23,10 +23,17 @@ export class PositionedError extends Error {
   }
 }
 
-/** Maps UTF-16 offsets of one text to lines and columns (columns count UTF-16 units, as JS and editors do). */
+/**
+ * Maps UTF-16 offsets of one text to lines and columns as editors show them:
+ * lines end at \n, \r\n or a lone \r; columns count UTF-16 units, as JS does, and
+ * a byte-order mark at the start takes no column.
+ */
 export function createLineMap(text: string): (offset: number) => Position {
-  const starts = [0];
-  for (let i = text.indexOf("\n"); i !== -1; i = text.indexOf("\n", i + 1)) starts.push(i + 1);
+  const starts = [text.charCodeAt(0) === 0xfeff ? 1 : 0];
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 10 || (c === 13 && text.charCodeAt(i + 1) !== 10)) starts.push(i + 1);
+  }
   return (offset) => {
     let lo = 0;
     let hi = starts.length - 1;
@@ -35,6 +42,6 @@ export function createLineMap(text: string): (offset: number) => Position {
       if (starts[mid]! <= offset) lo = mid;
       else hi = mid - 1;
     }
-    return { line: lo + 1, column: offset - starts[lo]! + 1 };
+    return { line: lo + 1, column: Math.max(0, offset - starts[lo]!) + 1 };
   };
 }

@@ -106,6 +106,15 @@ export function createPackageStore(root: string, idOf: (dir: string) => string =
         } else seen.set(ev.name, ev);
       }
     }
+    for (const ev of seen.values()) {
+      // traceX_Attach is generated for traceX: an event of that name would be shadowed by it.
+      const base = ev.name.endsWith("_Attach") ? seen.get(ev.name.slice(0, -"_Attach".length)) : undefined;
+      if (base) {
+        model.errors.push(
+          new PositionedError(ev.file, ev.pos, `event ${ev.name} collides with the attach function generated for event ${base.name} (declared at ${base.file}:${base.pos.line}:${base.pos.column}); rename it`),
+        );
+      }
+    }
     model.events = [...seen.values()].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
     if (frozen) models.set(dir, model);
     return model;

@@ -11,9 +11,22 @@ export interface Reference {
   start: number;
   end: number;
   /** The call when the reference is the callee of a call (`traceX(...)`). */
-  call: { start: number; end: number; calleeEnd: number; await: { start: number } | null } | null;
+  call: Call | null;
   /** `{ traceX }` in an object literal: the rewrite must keep the key. */
   shorthand: boolean;
+}
+
+export interface Call {
+  start: number;
+  end: number;
+  calleeEnd: number;
+  await: { start: number } | null;
+  /**
+   * The call (or its `await`) is the first token of an expression statement in a
+   * statement list, after a statement that ends without `;`: a rewrite that
+   * starts with `(` would continue that statement, so it must begin with `;`.
+   */
+  needsGuard: boolean;
 }
 
 interface Scope {
@@ -34,8 +47,22 @@ const TYPE_ONLY = new Set([
   "TSImportEqualsDeclaration",
 ]);
 
-export function findFreeReferences(program: Node, wanted: ReadonlySet<string>): Reference[] {
+export function findFreeReferences(program: Node, code: string, wanted: ReadonlySet<string>): Reference[] {
   const refs: Array<Reference & { scope: Scope }> = [];
+  // Starts of the expression statements that follow, in a statement list, a
+  // statement the next line could continue (one that does not end in `;` or `}`
+  // of a declaration or block).
+  const continuable = new Set<number>();
+
+  /** Visits a statement list, noting the expression statements a leading `(` would join to the statement before. */
+  function visitStatements(list: Node[], parent: Node, key: string, scope: Scope): void {
+    let prev: Node | null = null;
+    for (const st of list) {
+      if (st.type === "ExpressionStatement" && prev !== null && !endsClosed(prev, code)) continuable.add(st.start);
+      visit(st, parent, key, scope);
+      prev = st;
+    }
+  }
   const moduleScope: Scope = { parent: null, names: new Set(), fn: true };
 
   const declare = (scope: Scope, name: string) => {
@@ -84,9 +111,12 @@ export function findFreeReferences(program: Node, wanted: ReadonlySet<string>): 
   function visitFunction(fn: Node, scope: Scope): void {
     const inner: Scope = { parent: scope, names: new Set(), fn: true };
     if (fn.type === "FunctionExpression" && fn.id) declare(inner, fn.id.name);
-    for (const p of fn.params) bindPattern(p, inner, inner);
+    for (const p of fn.params) {
+      for (const d of p.decorators ?? []) visit(d, p, "decorators", scope);
+      bindPattern(p, inner, inner);
+    }
     if (fn.body) {
-      if (fn.body.type === "BlockStatement") for (const s of fn.body.body) visit(s, fn.body, "body", inner);
+      if (fn.body.type === "BlockStatement") visitStatements(fn.body.body, fn.body, "body", inner);
       else visit(fn.body, fn, "body", inner);
     }
   }
@@ -96,7 +126,8 @@ export function findFreeReferences(program: Node, wanted: ReadonlySet<string>): 
       if (key === "type" || key === "start" || key === "end" || TYPE_KEYS.has(key)) continue;
       const v = node[key];
       if (Array.isArray(v)) {
-        for (const c of v) if (c && typeof c.type === "string") visit(c, node, key, scope);
+        if (isStatementList(node, key)) visitStatements(v, node, key, scope);
+        else for (const c of v) if (c && typeof c.type === "string") visit(c, node, key, scope);
       } else if (v && typeof v === "object" && typeof v.type === "string") visit(v, node, key, scope);
     }
   }
@@ -108,7 +139,7 @@ export function findFreeReferences(program: Node, wanted: ReadonlySet<string>): 
         if (!wanted.has(node.name) || !isReference(node, parent, key)) return;
         let call: Reference["call"] = null;
         if (parent && (parent.type === "CallExpression") && key === "callee") {
-          call = { start: parent.start, end: parent.end, calleeEnd: node.end, await: null };
+          call = { start: parent.start, end: parent.end, calleeEnd: node.end, await: null, needsGuard: false };
         }
         refs.push({ name: node.name, start: node.start, end: node.end, call, shorthand: !!(parent?.type === "Property" && parent.shorthand), scope });
         return;
@@ -128,6 +159,8 @@ export function findFreeReferences(program: Node, wanted: ReadonlySet<string>): 
         for (const s of node.specifiers) if (s.importKind !== "type") declare(moduleScope, s.local.name);
         return;
       case "VariableDeclaration": {
+        // `declare const traceK: ...` only states a type: the name still means the event.
+        if (node.declare) return;
         const into = node.kind === "var" ? fnScopeOf(scope) : scope;
         for (const d of node.declarations) {
           bindPattern(d.id, into, scope);
@@ -145,6 +178,9 @@ export function findFreeReferences(program: Node, wanted: ReadonlySet<string>): 
         return;
       case "ClassDeclaration":
       case "ClassExpression": {
+        // Decorators are evaluated in the enclosing scope; they read names like any expression.
+        for (const d of node.decorators ?? []) visit(d, node, "decorators", scope);
+        if (node.declare) return;
         if (node.type === "ClassDeclaration" && node.id) declare(scope, node.id.name);
         const inner: Scope = { parent: scope, names: new Set(), fn: false };
         if (node.type === "ClassExpression" && node.id) declare(inner, node.id.name);
@@ -165,13 +201,13 @@ export function findFreeReferences(program: Node, wanted: ReadonlySet<string>): 
       case "CatchClause": {
         const inner: Scope = { parent: scope, names: new Set(), fn: false };
         bindPattern(node.param, inner, inner);
-        for (const s of node.body.body) visit(s, node.body, "body", inner);
+        visitStatements(node.body.body, node.body, "body", inner);
         return;
       }
       case "TSEnumDeclaration":
       case "TSModuleDeclaration":
+        if (node.declare) return; // ambient: declares a type, binds nothing at run time
         if (node.id?.type === "Identifier") declare(scope, node.id.name);
-        if (node.declare) return;
         visitChildren(node, scope);
         return;
       case "TSAsExpression":
@@ -188,14 +224,31 @@ export function findFreeReferences(program: Node, wanted: ReadonlySet<string>): 
     }
   }
 
-  for (const s of program.body as Node[]) visit(s, program, "body", moduleScope);
+  visitStatements(program.body, program, "body", moduleScope);
 
   return refs
     .filter((r) => {
       for (let s: Scope | null = r.scope; s; s = s.parent) if (s.names.has(r.name)) return false;
       return true;
     })
-    .map(({ scope: _scope, ...r }) => r);
+    .map(({ scope: _scope, ...r }) => {
+      if (r.call) r.call.needsGuard = continuable.has(r.call.await?.start ?? r.call.start);
+      return r;
+    });
+}
+
+const isStatementList = (node: Node, key: string) =>
+  (key === "body" && (node.type === "Program" || node.type === "BlockStatement" || node.type === "StaticBlock" || node.type === "TSModuleBlock")) ||
+  (key === "consequent" && node.type === "SwitchCase");
+
+// Statements whose last `}` closes a body, never an expression that `(` could call.
+const CLOSED = new Set(["FunctionDeclaration", "ClassDeclaration", "BlockStatement", "EmptyStatement", "TSInterfaceDeclaration", "TSEnumDeclaration", "TSModuleDeclaration"]);
+
+/** Does this statement end so that nothing on the next line can continue it? */
+function endsClosed(st: Node, code: string): boolean {
+  if (code.charCodeAt(st.end - 1) === 59 /* ; */) return true;
+  const decl = st.type === "ExportNamedDeclaration" || st.type === "ExportDefaultDeclaration" ? st.declaration : st;
+  return !!decl && CLOSED.has(decl.type) && code.charCodeAt(st.end - 1) === 125 /* } */;
 }
 
 /** Is this identifier read as a variable here (not a key, label or member name)? */

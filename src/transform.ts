@@ -1,6 +1,17 @@
 // Rewrites one module of a package: trace calls become an inline idle check,
 // and the names the module uses are imported from the package's virtual module.
 //
+// The rewrite of a call means the same wherever the call stands, by construction:
+// it is one parenthesised expression, so it binds as tightly as the call did and
+// the tokens after it continue it exactly as they continued the call. The one
+// place where a leading `(` reads differently from the identifier it replaces is
+// the start of a statement, where it would continue a previous line written
+// without a semicolon (`const who = 'JP'` + `(…)` calls the string): there the
+// rewrite begins with `;` (src/scope.ts finds those statements: in a statement
+// list, after a statement that does not end in `;` or a body's `}`). The body
+// of `if`, `else`, a loop or a label follows `)`, `else`, `do` or `:`, which
+// nothing continues, and a `;` there would end the body early.
+//
 // The import is appended at the end (imports are hoisted), so every user line and
 // column keeps its place; the source map covers the rest.
 import MagicString from "magic-string";
@@ -31,10 +42,14 @@ export function rewriteModule(
 ): TransformResult | null {
   const wanted = new Set<string>(names.others);
   for (const e of names.events) wanted.add(e).add(`${e}_Attach`);
-  const refs = findFreeReferences(program, wanted).sort((a, b) => a.start - b.start);
+  const refs = findFreeReferences(program, code, wanted).sort((a, b) => a.start - b.start);
   if (refs.length === 0) return null;
 
-  const s = new MagicString(code);
+  // Source maps count lines at \n only; a lone \r (old Mac files) ends a line for
+  // V8 and editors. As \n it means the same to JavaScript (template literals and
+  // JSX text read both as \n; strings, regexps and identifiers cannot hold one;
+  // only a JSX attribute string would change) and keeps every offset.
+  const s = new MagicString(code.includes("\r") ? code.replace(/\r(?!\n)/g, "\n") : code);
   const imports = new Set<string>();
   let needTemp = false;
   let strippedUntil = -1;
@@ -46,9 +61,12 @@ export function rewriteModule(
       continue;
     }
     const tp = tpName(ref.name);
+    const from = call.await?.start ?? call.start;
+    // The guard belongs to the text before the call, so the call keeps its own source-map position.
+    if (call.needsGuard) s.appendLeft(from, ";");
     if (strip) {
-      const from = call.await?.start ?? call.start;
-      s.overwrite(from, call.end, "void 0");
+      // Parenthesised too: `traceX(a) ** 2` or `traceX(a).then` need a primary expression.
+      s.overwrite(from, call.end, "(void 0)");
       strippedUntil = call.end;
       continue;
     }

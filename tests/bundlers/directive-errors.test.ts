@@ -3,7 +3,7 @@
 // (JavaScript: directives are comments, so their TypeScript syntax is fine there).
 // Files are named relative to the plugin's root, which the helper sets to the fixture.
 import { describe, expect, it } from "vitest";
-import { buildError, bundlers } from "../helpers/build.ts";
+import { buildError, bundlers, tsBundlers, type Bundler } from "../helpers/build.ts";
 
 const cases: Array<[fixture: string, expected: string]> = [
   ["unknown-directive", "main.js:2:1: unknown directive //trace:evnt (want //trace:event or //trace:import)"],
@@ -12,7 +12,8 @@ const cases: Array<[fixture: string, expected: string]> = [
   ["not-signature", "main.js:1:15: event: traceHello: string is not a call signature like traceHello(arg: type)"],
   ["type-parameters", "main.js:1:25: event traceHello: type parameters are not allowed"],
   ["return-type", "main.js:1:40: event traceHello: return type must be void"],
-  ["untyped-parameter", "main.js:1:39: event traceHello: parameter n needs a type (n: T)"],
+  ["this-parameter", "main.js:1:26: event traceHello: a this parameter is not allowed (probes get the arguments only)"],
+  ["attach-collision", "main.js:2:1: event traceHello_Attach collides with the attach function generated for event traceHello (declared at main.js:1:1); rename it"],
   ["default-value", "main.js:1:26: event traceHello: parameter n has a default value; defaults are not allowed"],
   ["destructuring", "main.js:1:26: event traceHello: parameter must be a plain name, not a destructuring pattern"],
   // Both places are named: the second declaration, and the first in the message.
@@ -25,12 +26,19 @@ const cases: Array<[fixture: string, expected: string]> = [
   ["import-empty", 'app/app.js:1:16: import "../empty": package empty does not export anything trace-related'],
   // Columns count UTF-16 units, as JS strings and editors do: each 😀 is two
   // (in UTF-8 bytes this would be column 41, in code points 35).
-  ["utf16-column", "main.js:3:37: event traceHello: parameter b needs a type (b: T)"],
+  ["utf16-column", "main.js:3:37: event traceHello: parameter b has a default value; defaults are not allowed"],
+  // Positions as editors show them: a byte-order mark takes no column; a lone \r ends a line.
+  ["bom-position", "main.js:1:39: event traceHello: parameter n has a default value; defaults are not allowed"],
+  ["cr-position", "main.js:3:39: event traceHello: parameter n has a default value; defaults are not allowed"],
 ];
 
-describe.each(cases)("directive error: %s", (fixture, expected) => {
-  it.each(bundlers)("%s", async (bundler) => {
-    const message = await buildError(bundler, `errors/${fixture}`);
+// TypeScript modules keep requiring parameter types (JavaScript ones may omit them);
+// built by the bundlers that read TypeScript.
+const tsCases: Array<[fixture: string, expected: string]> = [["untyped-parameter-ts", "main.ts:1:39: event traceHello: parameter n needs a type (n: T)"]];
+
+describe.each([...cases.map((c) => [...c, bundlers, "main.js"] as const), ...tsCases.map((c) => [...c, tsBundlers, "main.ts"] as const)])("directive error: %s", (fixture, expected, which: readonly Bundler[], entry) => {
+  it.each(which)("%s", async (bundler) => {
+    const message = await buildError(bundler, `errors/${fixture}`, { entry });
     expect(message).toContain(expected);
     if (bundler === "esbuild") {
       // esbuild prints its own location first (0-based column): the user's file, not the plugin's.
