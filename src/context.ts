@@ -10,6 +10,7 @@ import { isExcluded, resolveOptions, type Options, type ResolvedOptions } from "
 import { createPackageStore, isPackageMember, packageId, type PackageModel, type PackageStore } from "./packages.ts";
 import { isWellFormedSpec, prefixOf, resolveSpec, type BundlerResolve } from "./resolve.ts";
 import { findPackageDirs } from "./scan.ts";
+import { componentImportAt } from "./sfc/component.ts";
 import { rewriteModule, type TransformResult } from "./transform.ts";
 import { findLibraryPackage, readLibraryAt, type ManifestEvent } from "./manifest.ts";
 import { generateLibraryModule, generatePackageModule, hashOf, type ResolvedImport } from "./virtual.ts";
@@ -206,7 +207,8 @@ export function createContext(rawOptions: Options = {}) {
     if (ownImportErrors.length > 0) throw ownImportErrors[0];
     const others = new Set<string>();
     for (const imp of imports) for (const e of imp.events) others.add(`${imp.prefix}_${e.name}_Attach`);
-    const result = rewriteModule(code, path, program, { events: new Set(pkg.events.map((e) => e.name)), others }, PKG_PREFIX + dir, options.strip);
+    const names = { events: new Set(pkg.events.map((e) => e.name)), others };
+    const result = rewriteModule(code, path, program, names, PKG_PREFIX + dir, options.strip, componentImportAt(path, code));
     files.changed(pkg, bundler);
     return { result, watchFiles: pkg.files.filter((f) => f !== path) };
   }
