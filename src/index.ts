@@ -6,11 +6,15 @@ import { createContext } from "./context.ts";
 import { PKG_PREFIX, REQUEST_PREFIX, RUNTIME_ENTRY, runtimeEntryFile } from "./ids.ts";
 import { devServerHooks } from "./dev/index.ts";
 import { NAME, PositionedError } from "./errors.ts";
-import type { Options } from "./options.ts";
+import { isExcluded, type Options } from "./options.ts";
+import { createUnreadWarnings } from "./sfc/unread.ts";
+import { chainVueBlockMaps, rememberVueRewrite } from "./sfc/vue-maps.ts";
 
 export type { Options } from "./options.ts";
 
-const SOURCE_ID = /\.[cm]?[jt]sx?(?:$|\?)/;
+// Every module but virtual ones and a component's sub-requests (`App.vue?vue&type=style`):
+// modules of kinds the plugin does not read are looked at for directives to warn about.
+const NOT_SOURCE_ID = [/^\0/, /\.(?:vue|svelte)\?/];
 const OUR_IDS = new RegExp(`^(?:trace:|\0trace)|${RUNTIME_ENTRY.source}`);
 
 /** Reports a user error through the bundler's own channel, so it shows the position. */
@@ -21,6 +25,12 @@ function fail(hookThis: any, err: unknown): never {
     hookThis.error(err.message);
   }
   throw err;
+}
+
+/** A warning through the bundler where its hook context can give one (Rollup and Vite do in buildEnd). */
+function warn(hookThis: any, message: string): void {
+  if (typeof hookThis.warn === "function") hookThis.warn(message);
+  else console.warn(`${NAME}: ${message}`);
 }
 
 /**
@@ -53,6 +63,7 @@ export const unpluginFactory: UnpluginFactory<Options | undefined> = (options) =
   const ctx = createContext(options);
   const live = devServerHooks(ctx.options);
   let dts: Promise<unknown> = Promise.resolve();
+  const unread = createUnreadWarnings(() => ctx.root, (path) => isExcluded(ctx.options, path));
   return {
     name: NAME,
     enforce: "pre",
@@ -68,6 +79,7 @@ export const unpluginFactory: UnpluginFactory<Options | undefined> = (options) =
     async buildEnd() {
       await dts;
       await ctx.flushDts(bundlerResolveOf(this));
+      for (const w of unread.fromScan()) warn(this, w);
     },
 
     resolveId: {
@@ -100,11 +112,13 @@ export const unpluginFactory: UnpluginFactory<Options | undefined> = (options) =
     },
 
     transform: {
-      filter: { id: { include: SOURCE_ID }, code: { include: "trace" } },
+      filter: { id: { exclude: NOT_SOURCE_ID }, code: { include: "trace" } },
       async handler(code, id) {
+        for (const w of unread.check(id, code)) this.warn(w);
         try {
           const { result, watchFiles } = await ctx.transform(code, id, bundlerResolveOf(this));
           for (const f of watchFiles) this.addWatchFile(f);
+          rememberVueRewrite(id, result?.map ?? null);
           return result;
         } catch (err) {
           if (reportedOnReturn(this, err, ctx.root)) return null;
@@ -126,6 +140,7 @@ export const unpluginFactory: UnpluginFactory<Options | undefined> = (options) =
       },
       configResolved(config) {
         ctx.setRoot(config.root);
+        chainVueBlockMaps(config.plugins);
       },
       configureServer(server) {
         // A module new to a package adds events its virtual module must define:
