@@ -12,7 +12,8 @@ const warnings: string[] = [];
 let run: { log: string[]; vueHtml: string; svelteHtml: string; widget: string; vueStack: string; svelteStack: string };
 
 beforeAll(async () => {
-  const config = await appConfig({ dts: false }, warnings);
+  // With the declaration file on, the package scan runs too.
+  const config = await appConfig({ dts: "out/ssr-env.d.ts" }, warnings);
   await build({
     ...config,
     build: { ssr: "src/ssr.ts", outDir, emptyOutDir: true, minify: false, sourcemap: true, rollupOptions: { output: { entryFileNames: "[name].mjs" } } },
@@ -51,10 +52,14 @@ it("a stack trace from a probe points at the trace call's line and column in the
   expect(frameIn(run.svelteStack, "src/svelte/Counter.svelte")).toBe("4:3");
 });
 
-it("a directive in a file kind the plugin does not read is a build warning that names the file", () => {
+it("a directive in a file kind the plugin does not read is a build warning that names the file: passed through the build, or found by the package scan", () => {
   expect(run.widget).toBe("<p>not read by the plugin</p>");
   const astro = warnings.filter((w) => w.includes("widget.astro"));
   expect(astro).toHaveLength(1);
   expect(astro[0]).toContain("src/svelte/widget.astro:2:1: //trace: directive ignored: the plugin does not read this kind of file");
-  expect(warnings.filter((w) => !w.includes("widget.astro"))).toEqual([]);
+  // An HTML template no module imports: only the scan sees it.
+  const html = warnings.filter((w) => w.includes("help.html"));
+  expect(html).toHaveLength(1);
+  expect(html[0]).toContain("src/vue/help.html:5:1: //trace: directive ignored: the plugin does not read this kind of file");
+  expect(warnings.filter((w) => !w.includes("widget.astro") && !w.includes("help.html"))).toEqual([]);
 });

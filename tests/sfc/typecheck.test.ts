@@ -22,9 +22,10 @@ beforeAll(async () => {
   gen = await run([join(projectRoot, "dist/src/cli.js"), "gen", "--root", appRoot, "--out", join(appRoot, "out/tracing-env.d.ts")], projectRoot);
 }, 60_000);
 
-it("tstrace gen writes the declaration file from the components' directives and warns about the .astro one", () => {
+it("tstrace gen writes the declaration file from the components' directives and warns about the .astro and .html ones", () => {
   expect(gen.code).toBe(0);
-  expect(gen.out).toBe("warning: src/svelte/widget.astro:2:1: //trace: directive ignored: the plugin does not read this kind of file; declare events in a .ts/.js module or a .vue/.svelte script block of the package\n");
+  const why = "//trace: directive ignored: the plugin does not read this kind of file; declare events in a .ts/.js module or a .vue/.svelte script block of the package";
+  expect(gen.out).toBe(`warning: src/svelte/widget.astro:2:1: ${why}\nwarning: src/vue/help.html:5:1: ${why}\n`);
 });
 
 it.concurrent("vue-tsc accepts the declaration file: the components type-check, the misuse is the only error", async () => {
