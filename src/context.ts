@@ -207,8 +207,7 @@ export function createContext(rawOptions: Options = {}) {
     if (ownImportErrors.length > 0) throw ownImportErrors[0];
     const others = new Set<string>();
     for (const imp of imports) for (const e of imp.events) others.add(`${imp.prefix}_${e.name}_Attach`);
-    const names = { events: new Set(pkg.events.map((e) => e.name)), others };
-    const result = rewriteModule(code, path, program, names, PKG_PREFIX + dir, options.strip, componentImportAt(path, code));
+    const result = rewriteModule(code, path, program, { events: new Set(pkg.events.map((e) => e.name)), others }, PKG_PREFIX + dir, options.strip, componentImportAt(path, code));
     files.changed(pkg, bundler);
     return { result, watchFiles: pkg.files.filter((f) => f !== path) };
   }
