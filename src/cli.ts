@@ -7,6 +7,7 @@ import { createContext } from "./context.ts";
 import { watch, WATCH_HELP, WatchUsageError } from "./dev/watch.ts";
 import { PositionedError } from "./errors.ts";
 import { findPackageDirs } from "./scan.ts";
+import { createUnreadWarnings } from "./sfc/unread.ts";
 
 const HELP = `tstrace: Go-style tracepoints for TypeScript and JavaScript
 
@@ -101,6 +102,7 @@ async function gen(args: string[]): Promise<number> {
   }
   const errors = await ctx.writeDts(nodeResolve(root));
   for (const e of errors) process.stderr.write(`${e.message}\n`), (failed = true);
+  for (const w of createUnreadWarnings(() => root, () => false).fromScan()) process.stderr.write(`warning: ${w}\n`);
   return failed ? 1 : 0;
 }
 

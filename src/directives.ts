@@ -5,6 +5,7 @@
 // or an indented comment, is never a directive.
 import { parseSync, type Comment } from "oxc-parser";
 import { createLineMap, PositionedError, type Position } from "./errors.ts";
+import { isComponentFile, parseComponent } from "./sfc/component.ts";
 
 export interface EventParam {
   name: string;
@@ -56,8 +57,12 @@ export function langOf(path: string): "ts" | "tsx" | "js" | "jsx" {
   return path.endsWith("x") ? "jsx" : "js";
 }
 
-/** Parses a module as its file name says; a `.js` file that holds JSX (as many React projects write) is read as JSX. */
+/**
+ * Parses a module as its file name says; a `.js` file that holds JSX (as many React projects write) is read as JSX.
+ * A `.vue` or `.svelte` file is its script blocks, at their offsets in the file (src/sfc/).
+ */
 export function parseModule(path: string, code: string): ReturnType<typeof parseSync> {
+  if (isComponentFile(path)) return parseComponent(path, code);
   const lang = langOf(path);
   const parsed = parseSync(path, code, { lang, sourceType: "module" });
   return parsed.errors.length > 0 && lang === "js" ? parseSync(path, code, { lang: "jsx", sourceType: "module" }) : parsed;

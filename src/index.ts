@@ -7,12 +7,16 @@ import { checkOutputImports, checkWebpackExternals, esbuildSetup } from "./build
 import { cleanId, isVirtualId, packageVirtualId, REQUEST_PREFIX, RUNTIME_ENTRY } from "./ids.ts";
 import { devServerHooks } from "./dev/index.ts";
 import { NAME, PositionedError } from "./errors.ts";
-import type { Options } from "./options.ts";
+import { isExcluded, type Options } from "./options.ts";
+import { createUnreadWarnings } from "./sfc/unread.ts";
+import { chainVueBlockMaps, rememberVueRewrite } from "./sfc/vue-maps.ts";
 import { virtualSourceMap } from "./virtual.ts";
 
 export type { Options } from "./options.ts";
 
-const SOURCE_ID = /\.[cm]?[jt]sx?(?:$|\?)/;
+// Every module but virtual ones and a component's sub-requests (`App.vue?vue&type=style`):
+// modules of kinds the plugin does not read are looked at for directives to warn about.
+const NOT_SOURCE_ID = [/^\0/, /^trace-(?:pkg|import|lib|request):/, /\.(?:vue|svelte)\?/];
 const OUR_IDS = new RegExp(`^\0?trace(?:-pkg|-import|-lib|-request)?:|${RUNTIME_ENTRY.source}`);
 const VIRTUAL_IDS = /^trace-(?:pkg|import|lib):/;
 
@@ -24,6 +28,12 @@ function fail(hookThis: any, err: unknown): never {
     hookThis.error(err.message);
   }
   throw err;
+}
+
+/** A warning through the bundler where its hook context can give one (Rollup and Vite do in buildEnd). */
+function warn(hookThis: any, message: string): void {
+  if (typeof hookThis.warn === "function") hookThis.warn(message);
+  else console.warn(`${NAME}: ${message}`);
 }
 
 /**
@@ -61,6 +71,7 @@ export const unpluginFactory: UnpluginFactory<Options | undefined> = (options, m
   const ctx = createContext(options);
   const live = devServerHooks(ctx.options);
   let dts: Promise<unknown> = Promise.resolve();
+  const unread = createUnreadWarnings(() => ctx.root, (path) => isExcluded(ctx.options, path));
   return {
     name: NAME,
     enforce: "pre",
@@ -76,6 +87,7 @@ export const unpluginFactory: UnpluginFactory<Options | undefined> = (options, m
     async buildEnd() {
       await dts;
       await ctx.flushDts(bundlerResolveOf(this));
+      for (const w of unread.fromScan()) warn(this, w);
     },
 
     resolveId: {
@@ -108,12 +120,14 @@ export const unpluginFactory: UnpluginFactory<Options | undefined> = (options, m
     },
 
     transform: {
-      filter: { id: { include: SOURCE_ID }, code: { include: "trace" } },
+      filter: { id: { exclude: NOT_SOURCE_ID }, code: { include: "trace" } },
       async handler(code, id) {
         if (meta.framework === "esbuild") esbuildSeen.add(cleanId(id));
+        for (const w of unread.check(id, code)) this.warn(w);
         try {
           const { result, watchFiles } = await ctx.transform(code, id, bundlerResolveOf(this));
           for (const f of watchFiles) this.addWatchFile(f);
+          rememberVueRewrite(id, result?.map ?? null);
           return result;
         } catch (err) {
           if (reportedOnReturn(this, err, ctx.root)) return null;
@@ -146,6 +160,7 @@ export const unpluginFactory: UnpluginFactory<Options | undefined> = (options, m
       configResolved(config) {
         ctx.setRoot(config.root);
         live.configResolved(config);
+        chainVueBlockMaps(config.plugins);
       },
       configureServer(server) {
         // A module new to a package adds events its virtual module must define:

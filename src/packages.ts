@@ -18,7 +18,8 @@ export interface PackageModel {
   errors: PositionedError[];
 }
 
-const SOURCE = /\.(?:[cm]?[jt]sx?)$/;
+// Components count by their script blocks (src/sfc/).
+const SOURCE = /\.(?:[cm]?[jt]sx?|vue|svelte)$/;
 const DECLARATION = /\.d\.[cm]?ts$/;
 
 /** Is this file a member of a package (a source module, not a declaration file)? */

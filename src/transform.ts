@@ -39,6 +39,8 @@ export function rewriteModule(
   names: ModuleNames,
   virtualId: string,
   strip: boolean,
+  /** Where generated imports go when not at the end: inside a component's script block. */
+  importAt?: number,
 ): TransformResult | null {
   const wanted = new Set<string>(names.others);
   for (const e of names.events) wanted.add(e).add(`${e}_Attach`);
@@ -81,9 +83,10 @@ export function rewriteModule(
       s.appendLeft(call.end, ` : void 0)`);
     }
   }
+  const append = (text: string) => (importAt === undefined ? s.append(text) : s.appendLeft(importAt, text));
   if (imports.size > 0) {
-    s.append(`\nimport { ${[...imports].sort().join(", ")} } from ${JSON.stringify(virtualId)};\n`);
+    append(`\nimport { ${[...imports].sort().join(", ")} } from ${JSON.stringify(virtualId)};\n`);
   }
-  if (needTemp) s.append(`var ${TEMP};\n`);
+  if (needTemp) append(`var ${TEMP};\n`);
   return { code: s.toString(), map: s.generateMap({ source: id, includeContent: true, hires: "boundary" }) };
 }

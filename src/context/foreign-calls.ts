@@ -62,7 +62,7 @@ export function createForeignUseCheck(state: Pick<ContextState, "root" | "store"
     if (foreign.size === 0) return;
     const ast = program();
     if (!ast) return; // the bundler reports syntax errors itself
-    const ref = findFreeReferences(ast, foreign).sort((a, b) => a.start - b.start)[0];
+    const ref = findFreeReferences(ast, code, foreign).sort((a, b) => a.start - b.start)[0];
     if (!ref) return;
     const { event, packages } = known.get(ref.name)!;
     const where = packages.length === 1 ? `package ${packages[0]}` : `packages ${packages.join(", ")}`;

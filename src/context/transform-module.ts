@@ -8,6 +8,7 @@ import { isExcluded } from "../options.ts";
 import { isPackageMember } from "../packages.ts";
 import { isWellFormedSpec, prefixOf, type BundlerResolve } from "../resolve.ts";
 import { rewriteModule, type TransformResult } from "../transform.ts";
+import { componentImportAt } from "../sfc/component.ts";
 import { createForeignUseCheck } from "./foreign-calls.ts";
 import { createPluginOrderCheck } from "./plugin-order.ts";
 import type { PackageFinder } from "./find-package.ts";
@@ -85,7 +86,7 @@ export function createModuleTransformer(state: ContextState, finder: PackageFind
     if (ownImportErrors.length > 0) throw ownImportErrors[0];
     const others = new Set<string>();
     for (const imp of imports) for (const e of imp.events) others.add(`${imp.prefix}_${e.name}_Attach`);
-    const result = rewriteModule(code, path, program, { events: new Set(pkg.events.map((e) => e.name)), others }, packageVirtualId(state.root, dir), options.strip);
+    const result = rewriteModule(code, path, program, { events: new Set(pkg.events.map((e) => e.name)), others }, packageVirtualId(state.root, dir), options.strip, componentImportAt(path, code));
     state.files.changed(pkg, bundler);
     return { result, watchFiles: pkg.files.filter((f) => f !== path) };
   };
