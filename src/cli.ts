@@ -1,8 +1,9 @@
 #!/usr/bin/env node
 // tstrace: list a project's events, write its declaration file, watch a dev server.
-import { existsSync, statSync } from "node:fs";
+import { existsSync, readFileSync, statSync } from "node:fs";
 import { createRequire } from "node:module";
 import { resolve } from "node:path";
+import { buildDir } from "./build-dir.ts";
 import { createContext } from "./context.ts";
 import { watch, WATCH_HELP, WatchUsageError } from "./dev/watch.ts";
 import { PositionedError } from "./errors.ts";
@@ -15,6 +16,9 @@ usage:
                                    (dir/... lists every package below dir)
   tstrace gen [--root DIR] [--out FILE]
                                    write the declaration file (default tracing-env.d.ts in the root)
+  tstrace build <outDir> [--src DIR] [--name NAME] [--root DIR]
+                                   rewrite in place the JavaScript tsc emitted into outDir (a library
+                                   that does not bundle): package modules, source maps, tracing.json
 ${WATCH_HELP}  tstrace help                     show this text
 `;
 
@@ -104,6 +108,40 @@ async function gen(args: string[]): Promise<number> {
   return failed ? 1 : 0;
 }
 
+async function build(args: string[]): Promise<number> {
+  let root = process.cwd();
+  let src = "src";
+  let name: string | undefined;
+  const dirs: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i]!;
+    const value = () => {
+      const v = args[++i];
+      if (v === undefined) throw new UsageError(`build: ${a} wants a value`);
+      return v;
+    };
+    if (a === "--root") root = resolve(value());
+    else if (a === "--src") src = value();
+    else if (a === "--name") name = value();
+    else if (a.startsWith("-")) throw new UsageError(`build: unknown argument ${a}`);
+    else dirs.push(a);
+  }
+  if (dirs.length !== 1) throw new UsageError("build: want one output directory (what tsc emitted into)");
+  const outDir = resolve(root, dirs[0]!);
+  if (!existsSync(outDir) || !statSync(outDir).isDirectory()) throw new UsageError(`build: ${dirs[0]} is not a directory (run tsc first)`);
+  if (name === undefined) {
+    try {
+      name = (JSON.parse(readFileSync(resolve(root, "package.json"), "utf8")) as { name?: string }).name;
+    } catch {
+      // reported below
+    }
+    if (!name) throw new UsageError("build: no package.json with a name in the root; pass --name");
+  }
+  const { errors } = await buildDir({ root, outDir, srcDir: src, name, resolve: nodeResolve(root) });
+  for (const e of errors) process.stderr.write(`${e.message}\n`);
+  return errors.length > 0 ? 1 : 0;
+}
+
 async function main(argv: string[]): Promise<number> {
   const [cmd, ...rest] = argv;
   switch (cmd) {
@@ -111,6 +149,8 @@ async function main(argv: string[]): Promise<number> {
       return list(rest);
     case "gen":
       return gen(rest);
+    case "build":
+      return build(rest);
     case "watch":
       return watch(rest, {
         stdout: (t) => process.stdout.write(t),
