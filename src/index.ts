@@ -7,6 +7,7 @@ import { PKG_PREFIX, REQUEST_PREFIX, RUNTIME_ENTRY, runtimeEntryFile } from "./i
 import { devServerHooks } from "./dev/index.ts";
 import { NAME, PositionedError } from "./errors.ts";
 import type { Options } from "./options.ts";
+import { dtsReachWarning } from "./tsconfig-reach.ts";
 
 export type { Options } from "./options.ts";
 
@@ -126,6 +127,8 @@ export const unpluginFactory: UnpluginFactory<Options | undefined> = (options) =
       },
       configResolved(config) {
         ctx.setRoot(config.root);
+        const unseen = ctx.options.dts === false ? null : dtsReachWarning(ctx.root, resolve(ctx.root, ctx.options.dts));
+        if (unseen) config.logger.warn(`[${NAME}] ${unseen}`);
       },
       configureServer(server) {
         // A module new to a package adds events its virtual module must define:
