@@ -2,11 +2,13 @@
 // tstrace: list a project's events, write its declaration file, watch a dev server.
 import { existsSync, readFileSync, statSync } from "node:fs";
 import { createRequire } from "node:module";
-import { resolve } from "node:path";
+import { relative, resolve } from "node:path";
 import { buildDir } from "./build-dir.ts";
 import { createContext } from "./context.ts";
 import { watch, WATCH_HELP, WatchUsageError } from "./dev/watch.ts";
+import { generateDts } from "./dts.ts";
 import { PositionedError } from "./errors.ts";
+import { installedLibraries } from "./manifest.ts";
 import { findPackageDirs } from "./scan.ts";
 
 const HELP = `tstrace: Go-style tracepoints for TypeScript and JavaScript
@@ -14,8 +16,9 @@ const HELP = `tstrace: Go-style tracepoints for TypeScript and JavaScript
 usage:
   tstrace list <dir|spec>...       print the events of packages as package:event lines, sorted
                                    (dir/... lists every package below dir)
-  tstrace gen [--root DIR] [--out FILE]
-                                   write the declaration file (default tracing-env.d.ts in the root)
+  tstrace gen [--root DIR] [--out FILE] [--check]
+                                   write the declaration file (default tracing-env.d.ts in the root);
+                                   --check writes nothing and exits 1 if the file is missing or stale
   tstrace build <outDir> [--src DIR] [--name NAME] [--root DIR]
                                    rewrite in place the JavaScript tsc emitted into outDir (a library
                                    that does not bundle): package modules, source maps, tracing.json
@@ -87,6 +90,7 @@ async function list(args: string[]): Promise<number> {
 async function gen(args: string[]): Promise<number> {
   let root = process.cwd();
   let out: string | undefined;
+  let check = false;
   for (let i = 0; i < args.length; i++) {
     const a = args[i]!;
     const value = () => {
@@ -96,6 +100,7 @@ async function gen(args: string[]): Promise<number> {
     };
     if (a === "--root") root = resolve(value());
     else if (a === "--out") out = value();
+    else if (a === "--check") check = true;
     else throw new UsageError(`gen: unknown argument ${a}`);
   }
   const ctx = createContext({ root, dts: out ? resolve(process.cwd(), out) : undefined });
@@ -103,9 +108,28 @@ async function gen(args: string[]): Promise<number> {
   for (const dir of await findPackageDirs(root)) {
     for (const e of ctx.store.get(dir).errors) process.stderr.write(`${e.message}\n`), (failed = true);
   }
+  if (check) return failed ? 1 : checkDts(ctx, root, out);
   const errors = await ctx.writeDts(nodeResolve(root));
   for (const e of errors) process.stderr.write(`${e.message}\n`), (failed = true);
   return failed ? 1 : 0;
+}
+
+/** CI's question: is the committed declaration file what the directives say now? */
+async function checkDts(ctx: ReturnType<typeof createContext>, root: string, out: string | undefined): Promise<number> {
+  const file = resolve(root, ctx.options.dts || "tracing-env.d.ts");
+  const { text, errors } = generateDts(file, await ctx.projectPackages(nodeResolve(root)), installedLibraries(root));
+  for (const e of errors) process.stderr.write(`${e.message}\n`);
+  if (errors.length > 0) return 1;
+  let current: string | null = null;
+  try {
+    current = readFileSync(file, "utf8");
+  } catch {
+    // missing
+  }
+  if (current === text) return 0;
+  const again = `tstrace gen${out ? ` --out ${out}` : ""}`;
+  process.stderr.write(`tstrace: ${relative(process.cwd(), file) || file} is ${current === null ? "missing" : "out of date with the //trace: directives"}; run \`${again}\` and commit it\n`);
+  return 1;
 }
 
 async function build(args: string[]): Promise<number> {
