@@ -32,9 +32,10 @@ export function dtsReachWarning(root: string, dtsFile: string): string | null {
     const dir = dirname(path);
     const includes = includesFile(config, dir, dtsFile);
     if (includes !== false) return null;
-    if (Array.isArray(config.include)) {
-      const src = config.include.find((p): p is string => typeof p === "string" && isDirectoryPattern(p));
-      if (src && !suggestion) suggestion = join(relative(root, join(dir, src)), "tracing-env.d.ts").split(sep).join("/");
+    if (Array.isArray(config.include) && !suggestion) {
+      // The directory the first pattern reaches into: `src` for "src", "src/**/*.ts".
+      const base = config.include.map((p) => (typeof p === "string" ? baseDirOf(p) : "")).find((b) => b !== "");
+      if (base) suggestion = relative(root, join(dir, base, "tracing-env.d.ts")).split(sep).join("/");
     }
     if (Array.isArray(config.references)) {
       for (const ref of config.references as Array<{ path?: unknown }>) {
@@ -59,6 +60,16 @@ function includesFile(config: TsConfig, dir: string, file: string): boolean | nu
   if (Array.isArray(config.include)) return config.include.some((p) => typeof p === "string" && patternToRegExp(p).test(rel));
   if (config.files !== undefined) return false; // files without include: only those
   return config.extends !== undefined ? null : !rel.startsWith("..");
+}
+
+/** The leading segments of a pattern without wildcards, where a file would match it. */
+function baseDirOf(pattern: string): string {
+  const p = pattern.replace(/\\/g, "/").replace(/^\.\//, "").replace(/\/$/, "");
+  if (isDirectoryPattern(p)) return p;
+  const parts = p.split("/");
+  const fixed = parts.slice(0, parts.findIndex((s) => /[*?]/.test(s)));
+  // "src/**/*.ts" puts a .d.ts directly in src/; "src/*.tsx" would not take one.
+  return fixed.length > 0 && /(^|\/)\*\.ts$|\*\*\/\*(\.ts)?$/.test(p) ? fixed.join("/") : "";
 }
 
 const isDirectoryPattern = (p: string) => !/[*?]/.test(p) && !/\.[^/]*$/.test(p.replace(/\/$/, ""));
