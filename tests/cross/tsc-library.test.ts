@@ -1,11 +1,11 @@
 // A library that publishes what plain `tsc` emitted (issue 11, item 3): `tstrace build dist`
 // rewrites dist/ in place, and an app attaches to it through `trace:<lib>` like to any library.
 import { execFileSync, spawnSync } from "node:child_process";
-import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from "node:fs";
+import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
-import { beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { build, runJson, type Bundler } from "../helpers/build.ts";
 
 const repo = fileURLToPath(new URL("../../", import.meta.url));
@@ -32,6 +32,9 @@ const snapshot = (dir: string): Record<string, string> => {
   walk(dir);
   return out;
 };
+
+// node_modules there hold only links: removing them leaves what they link to.
+afterAll(() => rmSync(work, { recursive: true, force: true }));
 
 beforeAll(() => {
   work = mkdtempSync(join(tmpdir(), "trace-tsclib-"));

@@ -2,7 +2,7 @@
 // template folder copied as is, its dependencies linked from this repository's node_modules
 // (no install per test), unplugin-tracing linked to this checkout's built package.
 import { execFileSync } from "node:child_process";
-import { chmodSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, realpathSync, renameSync, symlinkSync, writeFileSync } from "node:fs";
+import { chmodSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, realpathSync, renameSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -12,8 +12,17 @@ const modules = join(repo, "node_modules");
 
 export type Template = "react-ts" | "vue-ts" | "svelte-ts";
 
+/** Apps made so far, for removeApps(). */
+const made: string[] = [];
+
+/** Removes the apps (their node_modules hold only links: nothing linked to is touched). */
+export function removeApps(): void {
+  for (const app of made.splice(0)) rmSync(app, { recursive: true, force: true });
+}
+
 export function fromTemplate(template: Template): string {
   const app = mkdtempSync(join(tmpdir(), `trace-${template}-`));
+  made.push(app);
   cpSync(join(modules, "create-vite", `template-${template}`), app, { recursive: true });
   renameSync(join(app, "_gitignore"), join(app, ".gitignore")); // as create-vite does
   linkModules(app);

@@ -6,14 +6,15 @@ import { spawnSync } from "node:child_process";
 import { readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { createLogger, resolveConfig } from "vite";
-import { beforeAll, describe, expect, it } from "vitest";
-import { addExamples, edit, editPackageJson, fromTemplate, linkVueTsc, repo, type Template } from "./helpers.ts";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { addExamples, edit, editPackageJson, fromTemplate, linkVueTsc, removeApps, repo, type Template } from "./helpers.ts";
 
 // The child sees what a user's shell has: not our Vitest's NODE_ENV=test and VITEST* variables.
 const env = { ...Object.fromEntries(Object.entries(process.env).filter(([k]) => k !== "NODE_ENV" && !k.startsWith("VITEST") && k !== "FORCE_COLOR")), NO_COLOR: "1" };
 const npm = (app: string, ...args: string[]) => spawnSync("npm", args, { cwd: app, encoding: "utf8", env });
 const tstrace = (app: string, ...args: string[]) => spawnSync(process.execPath, [join(repo, "dist/src/cli.js"), ...args], { cwd: app, encoding: "utf8", env });
 const GEN = "tstrace gen --out src/tracing-env.d.ts";
+afterAll(removeApps);
 
 /** The template made as the README says: plugin first, declaration file in src/, scripts. */
 function prepare(template: Template, plugin: string, build: string): string {
