@@ -105,7 +105,7 @@ export async function buildDir(o: BuildDirOptions): Promise<BuildDirResult> {
   if (result.errors.length === 0) {
     const manifest = join(o.root, "tracing.json");
     const before = existsSync(manifest) ? readFileSync(manifest, "utf8") : null;
-    writeManifest(o.root, o.name, packages);
+    writeManifest(o.root, o.name, packages, (pkg) => relative(o.root, join(outOf(pkg.dir), PACKAGE_TYPES)).split(sep).join("/"));
     if (readFileSync(manifest, "utf8") !== before) result.written.push(manifest);
   }
   return result;

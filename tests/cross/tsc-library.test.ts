@@ -120,6 +120,21 @@ describe("tstrace build on what tsc emitted", () => {
   });
 });
 
+describe("the app's types", () => {
+  it("keep the library's parameter types through its declarations, so a wrong probe fails tsc", async () => {
+    await build("esbuild", app, { entry: "src/main.ts", outDir: "dts", options: { dts: "tracing-env.d.ts" } });
+    const dts = readFileSync(join(app, "tracing-env.d.ts"), "utf8");
+    expect(dts).toContain('declare module "trace:tsc-lib/wire" {\n  export const wire_traceFrame_Attach: typeof import("./node_modules/tsc-lib/dist/wire/__tracing.js").traceFrame_Attach;\n}');
+    execFileSync(process.execPath, [tsc, "-p", "."], { cwd: app, stdio: "pipe" });
+    writeFileSync(join(app, "src/wrong.ts"), 'import { wire_traceFrame_Attach } from "trace:tsc-lib/wire";\nwire_traceFrame_Attach(null, (_bytes, kind: "nope") => kind);\n');
+    const wrong = spawnSync(process.execPath, [tsc, "-p", "."], { cwd: app, encoding: "utf8" });
+    rmSync(join(app, "src/wrong.ts"));
+    expect(wrong.stdout).toContain("src/wrong.ts(2,");
+    expect(wrong.stdout).toContain('"nope"');
+    expect(wrong.status).not.toBe(0);
+  });
+});
+
 describe.each<Bundler>(["esbuild", "vite"])("an app using the tsc-built library, %s", (bundler) => {
   it("attaches through trace:tsc-lib and sees the events", async () => {
     const { file } = await build(bundler, app, { entry: "src/main.ts", outDir: `tsc-${bundler}` });
