@@ -1,9 +1,12 @@
 // The one place browser tests get a Chromium: the system's, else the one @sparticuz/chromium
 // ships inside its npm package (no download at install time), so `npm test` passes on a
-// machine with nothing but Node and npm. TRACING_NO_SYSTEM_CHROMIUM=1 ignores the system's.
+// machine with nothing but Node and npm: with the libraries it ships beside it, the
+// packaged binary needs only glibc's from the system (checked with ldd).
+// TRACING_NO_SYSTEM_CHROMIUM=1 ignores the system's.
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { basename, dirname, join } from "node:path";
+import { brotliDecompressSync } from "node:zlib";
 import { fileURLToPath } from "node:url";
 import { chromium, type Browser, type LaunchOptions } from "playwright-core";
 
@@ -66,6 +69,9 @@ async function unpackPackaged(): Promise<ChromiumBinary> {
       else process.env.TMPDIR = before;
     }
     await unpacking;
+    // The few shared libraries it needs beyond glibc (NSS, NSPR, expat), which a machine
+    // without a browser may lack: the package ships them for Amazon Linux, and they load here.
+    unpackLibraries(join(dirname(manifest), "bin/al2023.tar.br"), join(staging, "lib"));
     // Its fonts.conf names fixed directories; ours names where the fonts are, then the system's.
     writeFileSync(
       join(staging, "fonts.conf"),
@@ -78,5 +84,20 @@ async function unpackPackaged(): Promise<ChromiumBinary> {
       rmSync(staging, { recursive: true, force: true });
     }
   }
-  return { executablePath, source: "@sparticuz/chromium", env: { FONTCONFIG_FILE: join(dir, "fonts.conf") } };
+  const libraries = [join(dir, "lib"), process.env.LD_LIBRARY_PATH].filter(Boolean).join(":");
+  return { executablePath, source: "@sparticuz/chromium", env: { FONTCONFIG_FILE: join(dir, "fonts.conf"), LD_LIBRARY_PATH: libraries } };
+}
+
+/** The regular files under `lib/` of a brotli-compressed tar, flat into `into`. */
+function unpackLibraries(archive: string, into: string): void {
+  const tar = brotliDecompressSync(readFileSync(archive));
+  mkdirSync(into, { recursive: true });
+  for (let at = 0; at + 512 <= tar.length; ) {
+    const name = tar.toString("utf8", at, at + 100).replace(/\0.*$/s, "");
+    if (name === "") break;
+    const size = parseInt(tar.toString("utf8", at + 124, at + 136).replace(/\0.*$/s, "").trim() || "0", 8);
+    const type = String.fromCharCode(tar[at + 156]!);
+    if ((type === "0" || type === "\0") && /^lib\/[^/]+$/.test(name)) writeFileSync(join(into, basename(name)), tar.subarray(at + 512, at + 512 + size), { mode: 0o755 });
+    at += 512 + Math.ceil(size / 512) * 512;
+  }
 }

@@ -1,4 +1,5 @@
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
+import { join } from "node:path";
 import { expect, it } from "vitest";
 import { findChromium, launchChromium } from "../helpers/chromium.ts";
 
@@ -8,6 +9,11 @@ it("issue 11: browser tests drive the packaged Chromium when the system's is swi
   const bin = await findChromium();
   const packaged = JSON.parse(readFileSync(new URL("../../node_modules/@sparticuz/chromium/package.json", import.meta.url), "utf8")) as { version: string };
   if (process.env.TRACING_NO_SYSTEM_CHROMIUM === "1") expect(bin.source).toBe("@sparticuz/chromium");
+  if (bin.source === "@sparticuz/chromium") {
+    // NSS, NSPR and expat come from the package too: a machine without a browser has none.
+    const libs = bin.env!.LD_LIBRARY_PATH!.split(":")[0]!;
+    for (const lib of ["libnss3.so", "libnspr4.so", "libexpat.so.1"]) expect(existsSync(join(libs, lib))).toBe(true);
+  }
   const browser = await launchChromium();
   try {
     const major = browser.version().split(".")[0];
