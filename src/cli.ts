@@ -1,11 +1,14 @@
 #!/usr/bin/env node
 // tstrace: list a project's events, write its declaration file, watch a dev server.
-import { existsSync, statSync } from "node:fs";
+import { existsSync, readFileSync, statSync } from "node:fs";
 import { createRequire } from "node:module";
-import { resolve } from "node:path";
+import { relative, resolve } from "node:path";
+import { buildDir } from "./build-dir.ts";
 import { createContext } from "./context.ts";
 import { watch, WATCH_HELP, WatchUsageError } from "./dev/watch.ts";
+import { generateDts } from "./dts.ts";
 import { PositionedError } from "./errors.ts";
+import { installedLibraries } from "./manifest.ts";
 import { findPackageDirs } from "./scan.ts";
 import { createUnreadWarnings } from "./sfc/unread.ts";
 
@@ -14,8 +17,12 @@ const HELP = `tstrace: Go-style tracepoints for TypeScript and JavaScript
 usage:
   tstrace list <dir|spec>...       print the events of packages as package:event lines, sorted
                                    (dir/... lists every package below dir)
-  tstrace gen [--root DIR] [--out FILE]
-                                   write the declaration file (default tracing-env.d.ts in the root)
+  tstrace gen [--root DIR] [--out FILE] [--check]
+                                   write the declaration file (default tracing-env.d.ts in the root);
+                                   --check writes nothing and exits 1 if the file is missing or stale
+  tstrace build <outDir> [--src DIR] [--name NAME] [--root DIR]
+                                   rewrite in place the JavaScript tsc emitted into outDir (a library
+                                   that does not bundle): package modules, source maps, tracing.json
 ${WATCH_HELP}  tstrace help                     show this text
 `;
 
@@ -84,6 +91,7 @@ async function list(args: string[]): Promise<number> {
 async function gen(args: string[]): Promise<number> {
   let root = process.cwd();
   let out: string | undefined;
+  let check = false;
   for (let i = 0; i < args.length; i++) {
     const a = args[i]!;
     const value = () => {
@@ -93,6 +101,7 @@ async function gen(args: string[]): Promise<number> {
     };
     if (a === "--root") root = resolve(value());
     else if (a === "--out") out = value();
+    else if (a === "--check") check = true;
     else throw new UsageError(`gen: unknown argument ${a}`);
   }
   const ctx = createContext({ root, dts: out ? resolve(process.cwd(), out) : undefined });
@@ -100,10 +109,63 @@ async function gen(args: string[]): Promise<number> {
   for (const dir of await findPackageDirs(root)) {
     for (const e of ctx.store.get(dir).errors) process.stderr.write(`${e.message}\n`), (failed = true);
   }
+  if (check) return failed ? 1 : checkDts(ctx, root, out);
   const errors = await ctx.writeDts(nodeResolve(root));
   for (const e of errors) process.stderr.write(`${e.message}\n`), (failed = true);
   for (const w of createUnreadWarnings(() => root, () => false).fromScan()) process.stderr.write(`warning: ${w}\n`);
   return failed ? 1 : 0;
+}
+
+/** CI's question: is the committed declaration file what the directives say now? */
+async function checkDts(ctx: ReturnType<typeof createContext>, root: string, out: string | undefined): Promise<number> {
+  const file = resolve(root, ctx.options.dts || "tracing-env.d.ts");
+  const { text, errors } = generateDts(file, await ctx.projectPackages(nodeResolve(root)), installedLibraries(root));
+  for (const e of errors) process.stderr.write(`${e.message}\n`);
+  if (errors.length > 0) return 1;
+  let current: string | null = null;
+  try {
+    current = readFileSync(file, "utf8");
+  } catch {
+    // missing
+  }
+  if (current === text) return 0;
+  const again = `tstrace gen${out ? ` --out ${out}` : ""}`;
+  process.stderr.write(`tstrace: ${relative(process.cwd(), file) || file} is ${current === null ? "missing" : "out of date with the //trace: directives"}; run \`${again}\` and commit it\n`);
+  return 1;
+}
+
+async function build(args: string[]): Promise<number> {
+  let root = process.cwd();
+  let src = "src";
+  let name: string | undefined;
+  const dirs: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i]!;
+    const value = () => {
+      const v = args[++i];
+      if (v === undefined) throw new UsageError(`build: ${a} wants a value`);
+      return v;
+    };
+    if (a === "--root") root = resolve(value());
+    else if (a === "--src") src = value();
+    else if (a === "--name") name = value();
+    else if (a.startsWith("-")) throw new UsageError(`build: unknown argument ${a}`);
+    else dirs.push(a);
+  }
+  if (dirs.length !== 1) throw new UsageError("build: want one output directory (what tsc emitted into)");
+  const outDir = resolve(root, dirs[0]!);
+  if (!existsSync(outDir) || !statSync(outDir).isDirectory()) throw new UsageError(`build: ${dirs[0]} is not a directory (run tsc first)`);
+  if (name === undefined) {
+    try {
+      name = (JSON.parse(readFileSync(resolve(root, "package.json"), "utf8")) as { name?: string }).name;
+    } catch {
+      // reported below
+    }
+    if (!name) throw new UsageError("build: no package.json with a name in the root; pass --name");
+  }
+  const { errors } = await buildDir({ root, outDir, srcDir: src, name, resolve: nodeResolve(root) });
+  for (const e of errors) process.stderr.write(`${e.message}\n`);
+  return errors.length > 0 ? 1 : 0;
 }
 
 async function main(argv: string[]): Promise<number> {
@@ -113,6 +175,8 @@ async function main(argv: string[]): Promise<number> {
       return list(rest);
     case "gen":
       return gen(rest);
+    case "build":
+      return build(rest);
     case "watch":
       return watch(rest, {
         stdout: (t) => process.stdout.write(t),

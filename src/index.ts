@@ -11,6 +11,7 @@ import { isExcluded, type Options } from "./options.ts";
 import { createUnreadWarnings } from "./sfc/unread.ts";
 import { chainVueBlockMaps, rememberVueRewrite } from "./sfc/vue-maps.ts";
 import { virtualSourceMap } from "./virtual.ts";
+import { dtsReachWarning } from "./tsconfig-reach.ts";
 
 export type { Options } from "./options.ts";
 
@@ -161,6 +162,8 @@ export const unpluginFactory: UnpluginFactory<Options | undefined> = (options, m
         ctx.setRoot(config.root);
         live.configResolved(config);
         chainVueBlockMaps(config.plugins);
+        const unseen = ctx.options.dts === false ? null : dtsReachWarning(ctx.root, resolve(ctx.root, ctx.options.dts));
+        if (unseen) config.logger.warn(`[${NAME}] ${unseen}`);
       },
       configureServer(server) {
         // A module new to a package adds events its virtual module must define:

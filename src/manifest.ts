@@ -18,7 +18,14 @@ export interface Manifest {
   version: 1;
   /** The library's npm name. */
   name: string;
-  packages: Array<{ id: string; events: ManifestEvent[] }>;
+  packages: ManifestPackage[];
+}
+
+export interface ManifestPackage {
+  id: string;
+  events: ManifestEvent[];
+  /** Declarations of the package's attach functions with their full types (`tstrace build`), relative to the library. */
+  types?: string;
 }
 
 /** A package of a prebuilt library, as its manifest describes it. */
@@ -32,13 +39,16 @@ export interface LibraryPackage {
   events: ManifestEvent[];
 }
 
-export function writeManifest(root: string, name: string, packages: readonly PackageModel[]): void {
+export function writeManifest(root: string, name: string, packages: readonly PackageModel[], typesOf: (pkg: PackageModel) => string | undefined = () => undefined): void {
   const manifest: Manifest = {
     version: 1,
     name,
     packages: packages
       .filter((p) => p.events.length > 0)
-      .map((p) => ({ id: p.id, events: p.events.map((e) => ({ name: e.name, params: e.params })) }))
+      .map((p) => {
+        const types = typesOf(p);
+        return { id: p.id, events: p.events.map((e) => ({ name: e.name, params: e.params })), ...(types ? { types } : {}) };
+      })
       .sort((a, b) => (a.id < b.id ? -1 : 1)),
   };
   writeIfChanged(join(root, MANIFEST_FILE), `${JSON.stringify(manifest, null, 2)}\n`);
@@ -68,7 +78,7 @@ export function findLibraryPackage(spec: string, fromDir: string): LibraryPackag
 }
 
 /** Every trace package of the libraries the root's package.json depends on. */
-export function installedLibraries(root: string): Array<{ id: string; events: ManifestEvent[] }> {
+export function installedLibraries(root: string): ManifestPackage[] {
   let deps: string[];
   try {
     const pkg = JSON.parse(readFileSync(join(root, "package.json"), "utf8")) as Record<string, Record<string, string> | undefined>;
@@ -76,22 +86,24 @@ export function installedLibraries(root: string): Array<{ id: string; events: Ma
   } catch {
     return [];
   }
-  const out: Array<{ id: string; events: ManifestEvent[] }> = [];
+  const out: ManifestPackage[] = [];
   for (const name of deps.sort()) {
-    const manifest = readManifestOf(name, root);
-    if (manifest) out.push(...manifest.packages);
+    const found = readManifestOf(name, root);
+    if (!found) continue;
+    // `types` becomes absolute: the declaration file names it relative to itself.
+    for (const p of found.manifest.packages) out.push(typeof p.types === "string" ? { ...p, types: resolve(found.libDir, p.types) } : { id: p.id, events: p.events });
   }
   return out;
 }
 
-function readManifestOf(name: string, fromDir: string): Manifest | null {
+function readManifestOf(name: string, fromDir: string): { manifest: Manifest; libDir: string } | null {
   for (let dir = fromDir; ; dir = dirname(dir)) {
     const pkgJson = join(dir, "node_modules", name, "package.json");
     if (existsSync(pkgJson)) {
       try {
         const field = (JSON.parse(readFileSync(pkgJson, "utf8")) as { tracing?: unknown }).tracing;
         const path = resolve(dirname(pkgJson), typeof field === "string" ? field : MANIFEST_FILE);
-        return existsSync(path) ? (JSON.parse(readFileSync(path, "utf8")) as Manifest) : null;
+        return existsSync(path) ? { manifest: JSON.parse(readFileSync(path, "utf8")) as Manifest, libDir: dirname(pkgJson) } : null;
       } catch {
         return null;
       }

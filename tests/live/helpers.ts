@@ -1,9 +1,10 @@
 // Shared by the live-probing tests: a dev server on the fixture app, headless Chromium.
 import { fileURLToPath } from "node:url";
-import { chromium, type Browser, type Page } from "playwright-core";
+import type { Browser, Page } from "playwright-core";
 import { createLogger, createServer, type ViteDevServer } from "vite";
 import { afterAll, beforeAll } from "vitest";
 import tracing from "../../src/vite.ts";
+import { launchChromium } from "../helpers/chromium.ts";
 import type { Options } from "../../src/options.ts";
 
 export const fixtureRoot = fileURLToPath(new URL("./fixtures/app", import.meta.url));
@@ -55,11 +56,7 @@ export async function screenshot(page: Page, path: string): Promise<void> {
 }
 
 export function launch(): Promise<Browser> {
-  return chromium.launch({
-    executablePath: "/usr/bin/chromium",
-    headless: true,
-    args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-  });
+  return launchChromium();
 }
 
 export async function until<T>(fn: () => T | Promise<T>, ok: (v: T) => boolean, what: string, ms = 15_000): Promise<T> {

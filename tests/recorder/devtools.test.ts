@@ -1,10 +1,9 @@
-import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { build } from "esbuild";
-import { chromium, type Browser } from "playwright-core";
+import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { launchChromium } from "../helpers/chromium.ts";
 
-const CHROMIUM = "/usr/bin/chromium";
 const page = fileURLToPath(new URL("./fixtures/devtools-page.ts", import.meta.url));
 
 interface Entry {
@@ -14,7 +13,7 @@ interface Entry {
   detail: { devtools: Record<string, unknown> } | null;
 }
 
-describe.skipIf(!existsSync(CHROMIUM))("DevTools mirroring in Chromium", () => {
+describe("DevTools mirroring in Chromium", () => {
   let browser: Browser;
   let result: {
     events: { time: number; name: string; task: string }[];
@@ -29,10 +28,7 @@ describe.skipIf(!existsSync(CHROMIUM))("DevTools mirroring in Chromium", () => {
   beforeAll(async () => {
     // platform "browser": a Node import anywhere in the runtime would fail this build
     const bundle = await build({ entryPoints: [page], bundle: true, write: false, format: "esm", platform: "browser", target: "es2022", logLevel: "silent" });
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-    });
+    browser = await launchChromium();
     const tab = await browser.newPage();
     const errors: string[] = [];
     tab.on("pageerror", (e) => errors.push(String(e)));

@@ -8,11 +8,18 @@ import { RefusedError, run, verify, type T } from "unplugin-tracing/tracetest";
 import { rejection } from "../../helpers/rejection.ts";
 import { greet, sayHello, sayHi } from "./greeter.ts";
 
+// Fields, not parameter properties, as in the README (it compiles under erasableSyntaxOnly).
 export class Hi {
-  constructor(readonly who: string) {}
+  readonly who: string;
+  constructor(who: string) {
+    this.who = who;
+  }
 }
 export class Hello {
-  constructor(readonly who: string) {}
+  readonly who: string;
+  constructor(who: string) {
+    this.who = who;
+  }
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
