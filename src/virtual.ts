@@ -64,16 +64,28 @@ function generateLive(pkg: PackageCode): string {
     const where = JSON.stringify(`${ev.file}:${ev.pos.line}:${ev.pos.column}`);
     out.push(
       `export const ${tp} = __define(new (class ${ev.name} extends __Tracepoint {`,
+      // One probe (the common case) is called straight from `f`; more go through
+      // `fs`, the live probes' functions (see `setLive` in runtime/tracing.ts).
       `  fire(${args}) {`,
-      `    const ps = this.p;`,
+      `    const f = this.f;`,
+      `    if (f !== null) {`,
+      `      const r = f(${args});`,
+      `      return r == null || typeof r.then !== "function" ? undefined : this.settle([r]);`,
+      `    }`,
+      `    const ps = this.p, fs = this.fs;`,
       `    let w = null;`,
-      `    for (let i = 0; i < ps.length; i++) {`,
-      `      const p = ps[i];`,
+      `    try {`,
+      `      for (let i = 0; i < fs.length; i++) {`,
       // Every probe of a live list is on until an unlock publishes a new list, which
-      // only a probe of this firing can cause: check \`on\` only after that happened.
-      `      if (i !== 0 && this.p !== ps && !p.on) continue;`,
-      `      const r = p.fn(${args});`,
-      `      if (r != null && typeof r.then === "function") (w ??= []).push(r);`,
+      // only a probe of this firing can cause: check `on` only after that happened.
+      `        if (i !== 0 && this.p !== ps && !ps[i].on) continue;`,
+      `        const r = fs[i](${args});`,
+      `        if (r != null && typeof r.then === "function") (w ??= []).push(r);`,
+      `      }`,
+      `    } catch (e) {`,
+      // the caller gets the throw; promises probes returned before it must not leak as unhandled
+      `      if (w !== null) this.abandon(w);`,
+      `      throw e;`,
       `    }`,
       `    return w === null ? undefined : this.settle(w);`,
       `  }`,
