@@ -105,13 +105,20 @@ function generateLive(pkg: PackageCode): string {
 
 // With `strip`, trace calls are removed at their sites; what remains referable
 // (a trace function passed as a value, an attach call in a test) does nothing.
+// Attach calls are counted on globalThis, so tracetest can say why no event comes.
 function generateStripped(pkg: { events: ReadonlyArray<{ name: string }>; imports: readonly ResolvedImport[] }): string {
-  const out = [`const __probe = { detach() {}, next() { return null; } };`];
+  const out = [
+    `const __probe = { detach() {}, next() { return null; } };`,
+    `const __stripped = (name) => { const s = (globalThis[Symbol.for("unplugin-tracing.stripped.v1")] ??= { count: 0, last: "" }); s.count++; s.last = name; return __probe; };`,
+  ];
   for (const ev of pkg.events) {
-    out.push(`export function ${ev.name}() {}`, `export function ${ev.name}_Attach() { return __probe; }`);
+    out.push(`export function ${ev.name}() {}`, `export function ${ev.name}_Attach() { return __stripped(${JSON.stringify(`${ev.name}_Attach`)}); }`);
   }
   for (const imp of pkg.imports) {
-    for (const e of imp.events) out.push(`export function ${imp.prefix}_${e.name}_Attach() { return __probe; }`);
+    for (const e of imp.events) {
+      const name = `${imp.prefix}_${e.name}_Attach`;
+      out.push(`export function ${name}() { return __stripped(${JSON.stringify(name)}); }`);
+    }
   }
   return out.join("\n") + "\n";
 }
