@@ -1,8 +1,8 @@
 // The tests of Go's tracetest example (go123/tracing/tracetest, example_test.go),
 // told again with the greeter: the same threads, events, streams and checks, and
-// the same reports line by line. Two things differ by nature: Go names the event
-// types `*tracetest_test.eventHi` where we say `Hi`, and prints a string event
-// without quotes (`T1·A`) where we show the value with its type (`Hi "T1·A"`);
+// the same reports line by line. Two things differ by nature: Go qualifies the
+// event types (`*tracetest_test.eventHi`) where we say `eventHi`, and prints a string event
+// without quotes (`T1·A`) where we show the value with its type (`eventHi "T1·A"`);
 // Go's `<TIME>` is our `(delay N ms)`. Blank lines between Go's log entries are
 // not part of our one-message report.
 import assert from "node:assert/strict";
@@ -12,17 +12,17 @@ import { rejection } from "../../helpers/rejection.ts";
 import { sayHello as hello, sayHi as hi } from "./greeter.ts";
 import type { Scenario } from "./scenarios.ts";
 
-// Go's events are named strings: `type eventHi string`.
-export class Hi extends String {}
-export class Hello extends String {}
+// Go's events are named strings, `type eventHi string`: String subclasses with Go's names.
+export class eventHi extends String {}
+export class eventHello extends String {}
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** Go's setupTracing and routeEvent: "<threadID>·..." goes to stream "<threadid>". */
 function setupTracing(t: T): void {
   setup(() => {
-    traceHi_Attach(t.pg, (who) => t.rxEvent(new Hi(who)));
-    traceHello_Attach(t.pg, (who) => t.rxEvent(new Hello(who)));
+    traceHi_Attach(t.pg, (who) => t.rxEvent(new eventHi(who)));
+    traceHello_Attach(t.pg, (who) => t.rxEvent(new eventHello(who)));
   });
   t.setEventRouter((event) => {
     const who = String(event);
@@ -54,10 +54,10 @@ export const goScenarios: Scenario[] = [
           await hi("T2·D");
         });
         // in checks t2 vs t1 order does not matter
-        await t.expect("t2", new Hello("T2·C"));
-        await t.expect("t2", new Hi("T2·D"));
-        await t.expect("t1", new Hi("T1·A"));
-        await t.expect("t1", new Hello("T1·B"));
+        await t.expect("t2", new eventHello("T2·C"));
+        await t.expect("t2", new eventHi("T2·D"));
+        await t.expect("t1", new eventHi("T1·A"));
+        await t.expect("t1", new eventHello("T1·B"));
       });
     },
   },
@@ -70,13 +70,13 @@ export const goScenarios: Scenario[] = [
             setupTracing(t);
             const thread1 = t.go(() => hi("T1·A"));
             // the checker expects something on stream "t2", but nothing is sent there
-            await t.expect("t2", new Hi("zzz"));
+            await t.expect("t2", new eventHi("zzz"));
             await thread1;
           },
           { deadTime },
         ),
       );
-      assert.deepEqual(lines, ["t2: recv: deadlock waiting for Hi", "test shutdown: #streams: 2,  #(pending events): 1", 't1\t<- Hi "T1·A"', "# t2", "t1: send: deadlock"]);
+      assert.deepEqual(lines, ["t2: recv: deadlock waiting for eventHi", "test shutdown: #streams: 2,  #(pending events): 1", 't1\t<- eventHi "T1·A"', "# t2", "t1: send: deadlock"]);
     },
   },
   {
@@ -90,13 +90,13 @@ export const goScenarios: Scenario[] = [
             await sleep(100);
             await hi("x·B");
           });
-          await t.expect("x", new Hi("x·A"));
-          await t.expect("x", new Hi("x·B"));
+          await t.expect("x", new eventHi("x·A"));
+          await t.expect("x", new eventHi("x·B"));
         }),
       );
       assert.match(head!, /^verify: run delay@0\(=x:0\) failed \(delay \d+ ms\):$/);
       // Go lists the lines up to the diff; the rest is what Go's TestExpectValue shows after a value mismatch
-      assert.deepEqual(lines, ["x: expect: Hi:", 'want: Hi "x·A"', 'have: Hi "x·B"', "diff:", '-"x·A"', '+"x·B"', "test shutdown: #streams: 1,  #(pending events): 0", "# x", "x: send: unexpected event data"]);
+      assert.deepEqual(lines, ["x: expect: eventHi:", 'want: eventHi "x·A"', 'have: eventHi "x·B"', "diff:", '-"x·A"', '+"x·B"', "test shutdown: #streams: 1,  #(pending events): 0", "# x", "x: send: unexpected event data"]);
     },
   },
   {
@@ -110,13 +110,13 @@ export const goScenarios: Scenario[] = [
               await hi("T1·A");
               await hi("T1·Extra");
             });
-            await t.expect("t1", new Hi("T1·A"));
+            await t.expect("t1", new eventHi("T1·A"));
             await thread1; // Go's `defer wg.Wait()`
           },
           { deadTime },
         ),
       );
-      assert.deepEqual(lines, ["test shutdown: #streams: 1,  #(pending events): 1", 't1\t<- Hi "T1·Extra"', "t1: send: deadlock"]);
+      assert.deepEqual(lines, ["test shutdown: #streams: 1,  #(pending events): 1", 't1\t<- eventHi "T1·Extra"', "t1: send: deadlock"]);
     },
   },
   {
@@ -126,10 +126,10 @@ export const goScenarios: Scenario[] = [
         verify(async (t) => {
           setupTracing(t);
           t.go(() => hi("T1·A"));
-          await t.expect("t1", new Hello("T1·A"));
+          await t.expect("t1", new eventHello("T1·A"));
         }),
       );
-      assert.deepEqual(lines, ['t1: expect: Hello:  got Hi "T1·A"', "test shutdown: #streams: 1,  #(pending events): 0", "# t1", "t1: send: unexpected event type"]);
+      assert.deepEqual(lines, ['t1: expect: eventHello:  got eventHi "T1·A"', "test shutdown: #streams: 1,  #(pending events): 0", "# t1", "t1: send: unexpected event type"]);
     },
   },
   {
@@ -139,10 +139,10 @@ export const goScenarios: Scenario[] = [
         verify(async (t) => {
           setupTracing(t);
           t.go(() => hi("T1·A"));
-          await t.expect("t1", new Hi("T1·B"));
+          await t.expect("t1", new eventHi("T1·B"));
         }),
       );
-      assert.deepEqual(lines, ["t1: expect: Hi:", 'want: Hi "T1·B"', 'have: Hi "T1·A"', "diff:", '-"T1·B"', '+"T1·A"', "test shutdown: #streams: 1,  #(pending events): 0", "# t1", "t1: send: unexpected event data"]);
+      assert.deepEqual(lines, ["t1: expect: eventHi:", 'want: eventHi "T1·B"', 'have: eventHi "T1·A"', "diff:", '-"T1·B"', '+"T1·A"', "test shutdown: #streams: 1,  #(pending events): 0", "# t1", "t1: send: unexpected event data"]);
     },
   },
 ];
