@@ -8,9 +8,11 @@
 // overwritten and counted in `dropped`, flight-recorder style.
 //
 // The per-event cost is kept to the snapshot: the buffer is parallel arrays, not an
-// object per event. Arguments that are all primitives (short strings included) are
-// their own snapshot and are kept as the array the probe got, serialised only when
-// read; anything else is serialised at fire time, as it was then.
+// object per event. Up to four arguments that are all primitives (short strings
+// included) are their own snapshot: they are copied into a preallocated array
+// (small integers allocate nothing there) and serialised only when read. Anything
+// else is serialised at fire time, as it was then. What the buffer holds survives
+// young-generation GCs, so an object per event costs far more than its allocation.
 
 import { ProbeGroup, attach, setup, type Tracepoint } from "./tracing.ts";
 import { serializeArgs, type Json, type SerializeOptions } from "./serialize.ts";
@@ -90,8 +92,10 @@ export class Recorder {
   // the ring: slot i holds one event across these arrays
   readonly #time: Float64Array;
   readonly #tp: (Tracepoint | undefined)[];
-  /** the probe's own argument array (all primitives) or the serialised arguments */
-  readonly #args: (unknown[] | { [key: string]: Json } | undefined)[];
+  /** the serialised arguments, unless they are kept raw in #vals */
+  readonly #args: ({ [key: string]: Json } | undefined)[];
+  /** raw primitive arguments, INLINE per slot; #raw[i] is their count + 1, 0 when serialised */
+  readonly #vals: unknown[];
   readonly #raw: Uint8Array;
   readonly #task: (Task | undefined)[];
   /** events made at fire time: span halves (an end points at its begin) and mirrored ones */
@@ -120,6 +124,7 @@ export class Recorder {
     this.#time = new Float64Array(size);
     this.#tp = new Array(size);
     this.#args = new Array(size);
+    this.#vals = new Array(size * INLINE).fill(undefined);
     this.#raw = new Uint8Array(size);
     this.#task = new Array(size);
     this.#made = new Array(size);
@@ -181,6 +186,7 @@ export class Recorder {
   clear(): void {
     this.#tp.fill(undefined);
     this.#args.fill(undefined);
+    this.#vals.fill(undefined);
     this.#task.fill(undefined);
     this.#made.fill(undefined);
     this.#named.clear();
@@ -215,8 +221,11 @@ export class Recorder {
       this.#tp[i] = tp;
       this.#task[i] = this.#taskOf === undefined ? currentTask() : this.#taskFor(tp, args);
       if (isSnapshot(args, this.#maxString)) {
-        this.#args[i] = args;
-        this.#raw[i] = 1;
+        const vals = this.#vals;
+        const at = i * INLINE;
+        for (let j = 0; j < args.length; j++) vals[at + j] = args[j];
+        this.#args[i] = undefined;
+        this.#raw[i] = args.length + 1;
       } else {
         this.#args[i] = serializeArgs(args, info.names, this.#ser);
         this.#raw[i] = 0;
@@ -237,12 +246,12 @@ export class Recorder {
     const made = this.#made[i];
     if (made !== undefined) return made;
     const tp = this.#tp[i]!;
-    const args = this.#args[i]!;
+    const raw = this.#raw[i]!;
     return {
       time: this.#time[i]!,
       package: tp.package,
       name: tp.name,
-      args: this.#raw[i] === 1 ? serializeArgs(args as unknown[], this.#infoOf(tp).names, this.#ser) : (args as { [key: string]: Json }),
+      args: raw === 0 ? this.#args[i]! : serializeArgs(this.#vals.slice(i * INLINE, i * INLINE + raw - 1), this.#infoOf(tp).names, this.#ser),
       task: this.#task[i]!,
     };
   }
@@ -311,8 +320,12 @@ export class Recorder {
   }
 }
 
-/** Whether the arguments are their own snapshot: primitives, strings short enough to keep whole. */
+/** Raw arguments kept per event; more are serialised at fire time. */
+const INLINE = 4;
+
+/** Whether the arguments are their own snapshot: a few primitives, strings short enough to keep whole. */
 function isSnapshot(args: unknown[], maxString: number): boolean {
+  if (args.length > INLINE) return false;
   for (let i = 0; i < args.length; i++) {
     const v = args[i];
     if (typeof v === "string" ? v.length > maxString : v !== null && (typeof v === "object" || typeof v === "function")) return false;

@@ -112,6 +112,18 @@ function walk(v: unknown, depth: number, ctx: Ctx): Json {
 
 function walkObject(o: object, depth: number, ctx: Ctx): Json {
   if (ctx.path !== null && ctx.path.has(o)) return "[Circular]";
+  // Plain objects, the common argument, skip the class lookup and the type tests.
+  const proto = getPrototypeOf(o);
+  if ((proto === Object.prototype || proto === null) && !Array.isArray(o)) {
+    if (depth >= ctx.depth) return "[Object]";
+    const path = (ctx.path ??= new Set());
+    path.add(o);
+    try {
+      return plain(o, undefined, depth, ctx);
+    } finally {
+      path.delete(o);
+    }
+  }
   const cls = className(o);
   if (Array.isArray(o)) {
     if (depth >= ctx.depth) return `[Array(${o.length})]`;
@@ -162,18 +174,21 @@ function walkObject(o: object, depth: number, ctx: Ctx): Json {
   }
   if (o instanceof ArrayBuffer) return { [CLASS_KEY]: cls, byteLength: o.byteLength };
   if (o instanceof Promise || o instanceof WeakMap || o instanceof WeakSet || o instanceof WeakRef) return `[${cls}]`;
-  return nested(o, ctx, () => {
-    const out: { [key: string]: Json } = {};
-    if (cls !== "Object") out[CLASS_KEY] = cls;
-    const ks = objectKeys(o);
-    const n = Math.min(ks.length, ctx.keys);
-    for (let i = 0; i < n; i++) {
-      const k = ks[i]!;
-      put(out, clip(k, ctx.str), property(o, k, depth, ctx));
-    }
-    if (ks.length > n) out["…"] = `${ks.length - n} more keys`;
-    return out;
-  });
+  return nested(o, ctx, () => plain(o, cls === "Object" ? undefined : cls, depth, ctx));
+}
+
+/** An object's own enumerable string keys and their values (getters not called), under `$class` if given. */
+function plain(o: object, cls: string | undefined, depth: number, ctx: Ctx): Json {
+  const out: { [key: string]: Json } = {};
+  if (cls !== undefined) out[CLASS_KEY] = cls;
+  const ks = objectKeys(o);
+  const n = Math.min(ks.length, ctx.keys);
+  for (let i = 0; i < n; i++) {
+    const k = ks[i]!;
+    put(out, clip(k, ctx.str), property(o, k, depth, ctx));
+  }
+  if (ks.length > n) out["…"] = `${ks.length - n} more keys`;
+  return out;
 }
 
 function error(e: Error, cls: string, depth: number, ctx: Ctx): Json {

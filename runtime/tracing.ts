@@ -220,7 +220,7 @@ interface State {
   locked: boolean;
   /** tracepoints whose probe list changed under the lock */
   dirty: Set<Tracepoint>;
-  /** probes attached or detached under the lock, to flip `on` at unlock */
+  /** probes whose `on` an older copy of the runtime left to flip at unlock */
   flips: Set<Probe>;
   byKey: Map<string, Tracepoint>;
   patterns: Set<PatternProbe>;
@@ -251,13 +251,11 @@ function detachProbe(p: Probe): void {
   const tp = p.tp;
   if (tp === null) return;
   state.dirty.add(tp);
-  state.flips.add(p);
 }
 
 function addProbe(pg: ProbeGroup | null, tp: Tracepoint, p: Probe): Probe {
   tp.list.push(p);
   state.dirty.add(tp);
-  state.flips.add(p);
   if (pg !== null) pg.add(p);
   return p;
 }
@@ -288,9 +286,11 @@ function lock(): void {
 /** Releases the lock; everything changed under it takes effect now, at once. */
 function unlock(): void {
   if (!state.locked) throw new TracingError("unlock: the tracing lock is not held");
+  // `flips` stays for a copy of an older runtime sharing this state; ours walks the lists.
   for (const p of state.flips) p.on = !p.detached;
   state.flips.clear();
   for (const tp of state.dirty) {
+    for (const p of tp.list) p.on = !p.detached;
     tp.list = tp.list.filter(isAttached);
     const live = tp.list.length === 0 ? null : tp.list.slice();
     if (live !== tp.p) setLive(tp, live);
@@ -405,7 +405,6 @@ function defineTracepoint<T extends Tracepoint>(tp: T): T {
         if (p.owner) p.owner.attached.push(moved);
         if (p.group) p.group.probes.push(moved), (moved.group = p.group);
         tp.list.push(moved);
-        state.flips.add(moved);
         detachProbe(p);
       }
       state.dirty.add(tp);
