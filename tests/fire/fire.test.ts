@@ -41,6 +41,24 @@ describe("generated fire", () => {
     expect(seen).toEqual(["1:1a", "1:2b", "2:2b"]);
   });
 
+  it("calls twelve probes once each, and skips those a probe detaches during the firing", () => {
+    const pg = group();
+    const seen: number[] = [];
+    const probes = setup(() =>
+      Array.from({ length: 12 }, (_, k) =>
+        traceTwo_Attach(pg, () => {
+          seen.push(k);
+          if (k === 2) setup(() => (probes[5]!.detach(), probes[11]!.detach()));
+        }),
+      ),
+    );
+    two(1, "x");
+    expect(seen).toEqual([0, 1, 2, 3, 4, 6, 7, 8, 9, 10]);
+    seen.length = 0;
+    two(2, "y");
+    expect(seen).toEqual([0, 1, 2, 3, 4, 6, 7, 8, 9, 10]);
+  });
+
   it("returns a promise when the only probe returns one, settled with it", async () => {
     const pg = group();
     let release!: () => void;
