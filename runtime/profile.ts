@@ -181,7 +181,7 @@ export function buildProfile(stacks: readonly StackCount[], o: BuildOptions): Pr
     let m = mapped.get(k);
     if (m === undefined) {
       try {
-        m = o.mapFrame(f) ?? f;
+        m = checkedFrame(o.mapFrame(f), f);
       } catch {
         m = f;
       }
@@ -224,6 +224,18 @@ export function buildProfile(stacks: readonly StackCount[], o: BuildOptions): Pr
     timeNanos: BigInt(Math.round(o.startWall)) * 1_000_000n,
     durationNanos: BigInt(Math.max(0, Math.round(o.durationMs * 1e6))),
   });
+}
+
+/**
+ * What a user's `mapFrame` returned, made a frame: fields of the wrong type (a
+ * `file: null` from a source map without sources) keep the original's value.
+ */
+function checkedFrame(m: unknown, f: StackFrame): StackFrame {
+  if (m === null || typeof m !== "object") return f;
+  const r = m as Partial<Record<keyof StackFrame, unknown>>;
+  const text = (v: unknown, d: string) => (typeof v === "string" ? v : d);
+  const num = (v: unknown, d: number) => (typeof v === "number" && Number.isInteger(v) && v >= 0 ? v : d);
+  return { functionName: text(r.functionName, f.functionName), file: text(r.file, f.file), line: num(r.line, f.line), column: num(r.column, f.column) };
 }
 
 /** `file:line:column` -> its parts (the file may itself contain colons). */

@@ -3,13 +3,20 @@
 //
 // An observer never changes what it observes: the probe returns nothing (so no
 // trace call turns into an await), catches everything it could throw and counts
-// it in `failures`, and never calls user code except the span `key` functions the
-// user gave it. The buffer is bounded; when full the oldest event is overwritten
-// and counted in `dropped`, flight-recorder style.
+// it in `failures`, and never calls user code except the span `key` and `taskOf`
+// functions the user gave it. The buffer is bounded; when full the oldest event is
+// overwritten and counted in `dropped`, flight-recorder style.
+//
+// The per-event cost is kept to the snapshot: the buffer is parallel arrays, not an
+// object per event. Up to four arguments that are all primitives (short strings
+// included) are their own snapshot: they are copied into a preallocated array
+// (small integers allocate nothing there) and serialised only when read. Anything
+// else is serialised at fire time, as it was then. What the buffer holds survives
+// young-generation GCs, so an object per event costs far more than its allocation.
 
 import { ProbeGroup, attach, setup, type Tracepoint } from "./tracing.ts";
-import { serializeArgs, type SerializeOptions } from "./serialize.ts";
-import { currentTask, task } from "./tasks.ts";
+import { serializeArgs, type Json, type SerializeOptions } from "./serialize.ts";
+import { currentTask, newTask, task, type Task } from "./tasks.ts";
 import { toTraceFile, type RecordedEvent, type TraceFile } from "./trace-events.ts";
 import { createMirror, type DevtoolsOptions, type Mirror } from "./devtools.ts";
 import { writeFileAt } from "./host.ts";
@@ -48,6 +55,13 @@ export interface RecorderOptions {
   serialize?: SerializeOptions;
   /** Name of the process in the trace. @default "unplugin-tracing" */
   processName?: string;
+  /**
+   * Names the task of an event from its arguments, when they know it better than
+   * the async context does (a job run by a queue's worker loop belongs to whoever
+   * enqueued it). Return a name to put the event on that task's track (one track
+   * per name), or undefined for the current task. Called at fire time.
+   */
+  taskOf?: (event: { readonly package: string; readonly name: string }, args: readonly unknown[]) => string | undefined;
 }
 
 interface Role {
@@ -75,13 +89,28 @@ export class Recorder {
   failures = 0;
   readonly #patterns: string[];
   readonly #size: number;
-  readonly #buf: (RecordedEvent | undefined)[];
+  // the ring: slot i holds one event across these arrays
+  readonly #time: Float64Array;
+  readonly #tp: (Tracepoint | undefined)[];
+  /** the serialised arguments, unless they are kept raw in #vals */
+  readonly #args: ({ [key: string]: Json } | undefined)[];
+  /** raw primitive arguments, INLINE per slot; #raw[i] is their count + 1, 0 when serialised */
+  readonly #vals: unknown[];
+  readonly #raw: Uint8Array;
+  readonly #task: (Task | undefined)[];
+  /** events made at fire time: span halves (an end points at its begin) and mirrored ones */
+  readonly #made: (RecordedEvent | undefined)[];
   #head = 0;
   #count = 0;
   #open = 0;
   #pg: ProbeGroup | null = null;
   readonly #spans: { begin: string; end: string; span: CompiledSpan }[];
   readonly #info = new WeakMap<Tracepoint, EventInfo>();
+  #lastTp: Tracepoint | null = null;
+  #lastInfo: EventInfo | null = null;
+  readonly #maxString: number;
+  readonly #taskOf: RecorderOptions["taskOf"];
+  readonly #named = new Map<string, Task>();
   readonly #mirror: Mirror | null;
   readonly #ser: SerializeOptions | undefined;
   readonly #processName: string;
@@ -92,7 +121,13 @@ export class Recorder {
     const size = options.bufferSize ?? 100_000;
     if (!Number.isInteger(size) || size < 1) throw new TypeError(`unplugin-tracing/recorder: options.bufferSize must be a positive integer, got ${size}`);
     this.#size = size;
-    this.#buf = new Array(size);
+    this.#time = new Float64Array(size);
+    this.#tp = new Array(size);
+    this.#args = new Array(size);
+    this.#vals = new Array(size * INLINE).fill(undefined);
+    this.#raw = new Uint8Array(size);
+    this.#task = new Array(size);
+    this.#made = new Array(size);
     this.#spans = (options.spans ?? []).map((s) => ({
       begin: s.begin,
       end: s.end,
@@ -104,6 +139,9 @@ export class Recorder {
     const dt = options.devtools;
     this.#mirror = dt ? createMirror(dt === true ? {} : dt) : null;
     this.#ser = options.serialize;
+    this.#maxString = options.serialize?.maxString ?? 200;
+    if (options.taskOf !== undefined && typeof options.taskOf !== "function") throw new TypeError("unplugin-tracing/recorder: options.taskOf must be a function");
+    this.#taskOf = options.taskOf;
     this.#processName = options.processName ?? "unplugin-tracing";
   }
 
@@ -140,13 +178,18 @@ export class Recorder {
   events(): RecordedEvent[] {
     const out: RecordedEvent[] = [];
     const start = (this.#head - this.#count + this.#size) % this.#size;
-    for (let i = 0; i < this.#count; i++) out.push(this.#buf[(start + i) % this.#size]!);
+    for (let i = 0; i < this.#count; i++) out.push(this.#eventAt((start + i) % this.#size));
     return out;
   }
 
   /** Forgets the recorded events and the counters; stays attached if it was. */
   clear(): void {
-    this.#buf.fill(undefined);
+    this.#tp.fill(undefined);
+    this.#args.fill(undefined);
+    this.#vals.fill(undefined);
+    this.#task.fill(undefined);
+    this.#made.fill(undefined);
+    this.#named.clear();
     this.#head = this.#count = this.#open = this.dropped = this.failures = 0;
     for (const s of this.#spans) s.span.open.clear();
   }
@@ -168,23 +211,62 @@ export class Recorder {
 
   #record(time: number, tp: Tracepoint, args: unknown[]): void {
     try {
-      const info = this.#infoOf(tp);
-      const e: RecordedEvent = {
-        time,
-        package: tp.package,
-        name: tp.name,
-        args: serializeArgs(args, info.names, this.#ser),
-        task: currentTask(),
-      };
-      for (const role of info.roles) this.#pair(role, e, args);
+      let info = this.#lastInfo;
+      if (this.#lastTp !== tp || info === null) info = this.#infoOf(tp);
+      const i = this.#head;
       if (this.#count === this.#size) this.dropped++;
       else this.#count++;
-      this.#buf[this.#head] = e;
-      this.#head = (this.#head + 1) % this.#size;
+      this.#head = i + 1 === this.#size ? 0 : i + 1;
+      this.#time[i] = time;
+      this.#tp[i] = tp;
+      this.#task[i] = this.#taskOf === undefined ? currentTask() : this.#taskFor(tp, args);
+      if (isSnapshot(args, this.#maxString)) {
+        const vals = this.#vals;
+        const at = i * INLINE;
+        for (let j = 0; j < args.length; j++) vals[at + j] = args[j];
+        this.#args[i] = undefined;
+        this.#raw[i] = args.length + 1;
+      } else {
+        this.#args[i] = serializeArgs(args, info.names, this.#ser);
+        this.#raw[i] = 0;
+      }
+      this.#made[i] = undefined;
+      if (info.roles.length === 0 && this.#mirror === null) return;
+      const e = this.#eventAt(i);
+      this.#made[i] = e;
+      for (const role of info.roles) this.#pair(role, e, args);
       if (this.#mirror !== null) this.#mirror.event(e);
     } catch {
       this.failures++;
     }
+  }
+
+  /** The event in ring slot `i`, made now unless it was made at fire time. */
+  #eventAt(i: number): RecordedEvent {
+    const made = this.#made[i];
+    if (made !== undefined) return made;
+    const tp = this.#tp[i]!;
+    const raw = this.#raw[i]!;
+    return {
+      time: this.#time[i]!,
+      package: tp.package,
+      name: tp.name,
+      args: raw === 0 ? this.#args[i]! : serializeArgs(this.#vals.slice(i * INLINE, i * INLINE + raw - 1), this.#infoOf(tp).names, this.#ser),
+      task: this.#task[i]!,
+    };
+  }
+
+  #taskFor(tp: Tracepoint, args: unknown[]): Task {
+    let name: unknown;
+    try {
+      name = this.#taskOf!(tp, args);
+    } catch {
+      this.failures++;
+    }
+    if (typeof name !== "string") return currentTask();
+    let t = this.#named.get(name);
+    if (t === undefined) this.#named.set(name, (t = newTask(name)));
+    return t;
   }
 
   /** Opens or closes a span; a key function that throws leaves the event unpaired. */
@@ -232,8 +314,23 @@ export class Recorder {
       info = { names: tp.params.map((p) => p.name), roles };
       this.#info.set(tp, info);
     }
+    this.#lastTp = tp;
+    this.#lastInfo = info;
     return info;
   }
+}
+
+/** Raw arguments kept per event; more are serialised at fire time. */
+const INLINE = 4;
+
+/** Whether the arguments are their own snapshot: a few primitives, strings short enough to keep whole. */
+function isSnapshot(args: unknown[], maxString: number): boolean {
+  if (args.length > INLINE) return false;
+  for (let i = 0; i < args.length; i++) {
+    const v = args[i];
+    if (typeof v === "string" ? v.length > maxString : v !== null && (typeof v === "object" || typeof v === "function")) return false;
+  }
+  return true;
 }
 
 function eventOf(full: string): string {

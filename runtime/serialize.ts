@@ -33,8 +33,8 @@ interface Ctx {
   arr: number;
   keys: number;
   nodes: number;
-  /** objects on the current path, to cut cycles (shared subtrees are fine) */
-  path: Set<object>;
+  /** objects on the current path, to cut cycles (shared subtrees are fine); made at the first object */
+  path: Set<object> | null;
 }
 
 const { getPrototypeOf, getOwnPropertyDescriptor, keys: objectKeys } = Object;
@@ -59,8 +59,17 @@ export function serialize(value: unknown, options?: SerializeOptions): Json {
 export function serializeArgs(args: readonly unknown[], names: readonly string[], options?: SerializeOptions): { [key: string]: Json } {
   const ctx = context(options);
   const out: { [key: string]: Json } = {};
-  for (let i = 0; i < args.length; i++) out[names[i] ?? `arg${i}`] = walk(args[i], 1, ctx);
+  for (let i = 0; i < args.length; i++) put(out, names[i] ?? `arg${i}`, walk(args[i], 1, ctx));
   return out;
+}
+
+/**
+ * Sets an own property, also one named `__proto__` (as `JSON.parse` makes them):
+ * plain assignment would set the prototype instead and lose the key.
+ */
+function put(out: { [key: string]: Json }, k: string, v: Json): void {
+  if (k === "__proto__") Object.defineProperty(out, k, { value: v, enumerable: true, writable: true, configurable: true });
+  else out[k] = v;
 }
 
 function context(o: SerializeOptions | undefined): Ctx {
@@ -70,7 +79,7 @@ function context(o: SerializeOptions | undefined): Ctx {
     arr: o?.maxArray ?? 20,
     keys: o?.maxKeys ?? 20,
     nodes: o?.maxNodes ?? 500,
-    path: new Set(),
+    path: null,
   };
 }
 
@@ -102,7 +111,19 @@ function walk(v: unknown, depth: number, ctx: Ctx): Json {
 }
 
 function walkObject(o: object, depth: number, ctx: Ctx): Json {
-  if (ctx.path.has(o)) return "[Circular]";
+  if (ctx.path !== null && ctx.path.has(o)) return "[Circular]";
+  // Plain objects, the common argument, skip the class lookup and the type tests.
+  const proto = getPrototypeOf(o);
+  if ((proto === Object.prototype || proto === null) && !Array.isArray(o)) {
+    if (depth >= ctx.depth) return "[Object]";
+    const path = (ctx.path ??= new Set());
+    path.add(o);
+    try {
+      return plain(o, undefined, depth, ctx);
+    } finally {
+      path.delete(o);
+    }
+  }
   const cls = className(o);
   if (Array.isArray(o)) {
     if (depth >= ctx.depth) return `[Array(${o.length})]`;
@@ -153,18 +174,21 @@ function walkObject(o: object, depth: number, ctx: Ctx): Json {
   }
   if (o instanceof ArrayBuffer) return { [CLASS_KEY]: cls, byteLength: o.byteLength };
   if (o instanceof Promise || o instanceof WeakMap || o instanceof WeakSet || o instanceof WeakRef) return `[${cls}]`;
-  return nested(o, ctx, () => {
-    const out: { [key: string]: Json } = {};
-    if (cls !== "Object") out[CLASS_KEY] = cls;
-    const ks = objectKeys(o);
-    const n = Math.min(ks.length, ctx.keys);
-    for (let i = 0; i < n; i++) {
-      const k = ks[i]!;
-      out[clip(k, ctx.str)] = property(o, k, depth, ctx);
-    }
-    if (ks.length > n) out["…"] = `${ks.length - n} more keys`;
-    return out;
-  });
+  return nested(o, ctx, () => plain(o, cls === "Object" ? undefined : cls, depth, ctx));
+}
+
+/** An object's own enumerable string keys and their values (getters not called), under `$class` if given. */
+function plain(o: object, cls: string | undefined, depth: number, ctx: Ctx): Json {
+  const out: { [key: string]: Json } = {};
+  if (cls !== undefined) out[CLASS_KEY] = cls;
+  const ks = objectKeys(o);
+  const n = Math.min(ks.length, ctx.keys);
+  for (let i = 0; i < n; i++) {
+    const k = ks[i]!;
+    put(out, clip(k, ctx.str), property(o, k, depth, ctx));
+  }
+  if (ks.length > n) out["…"] = `${ks.length - n} more keys`;
+  return out;
 }
 
 function error(e: Error, cls: string, depth: number, ctx: Ctx): Json {
@@ -176,20 +200,22 @@ function error(e: Error, cls: string, depth: number, ctx: Ctx): Json {
   const stack = dataValue(e, "stack");
   if (typeof stack === "string") out.stack = clip(stack, ctx.str * 4);
   if (depth < ctx.depth && getOwnPropertyDescriptor(e, "cause")) {
-    ctx.path.add(e);
+    const path = (ctx.path ??= new Set());
+    path.add(e);
     out.cause = property(e, "cause", depth, ctx);
-    ctx.path.delete(e);
+    path.delete(e);
   }
   return out;
 }
 
 /** Runs `fn` with `o` on the path, so a cycle back to it shows as "[Circular]". */
 function nested(o: object, ctx: Ctx, fn: () => Json): Json {
-  ctx.path.add(o);
+  const path = (ctx.path ??= new Set());
+  path.add(o);
   try {
     return fn();
   } finally {
-    ctx.path.delete(o);
+    path.delete(o);
   }
 }
 

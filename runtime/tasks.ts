@@ -7,6 +7,12 @@
 // outside any task belongs to the main task. Browsers have no AsyncLocalStorage:
 // there every event is on the main task.
 //
+// "Starts" means what AsyncLocalStorage means: a callback or continuation runs in
+// the task that was current where it was scheduled. Work handed to a long-lived
+// loop (a queue's worker, a pool) runs in the task that started that loop, not in
+// the one that enqueued it; the recorder's `taskOf` names the task at the event
+// when the arguments know better.
+//
 // node:async_hooks is reached through process.getBuiltinModule (Node ≥ 20.16), not
 // an import, so browser bundles neither resolve nor ship it.
 
@@ -48,7 +54,12 @@ function createStorage(): Storage | null {
 export function task<R>(name: string, fn: () => R): R {
   const als = state.als;
   if (als === null) return fn();
-  return als.run(Object.freeze({ id: state.next++, name: String(name) }), fn);
+  return als.run(newTask(name), fn);
+}
+
+/** @internal A task with a fresh id, for the recorder's `taskOf`: ids stay unique across both. */
+export function newTask(name: string): Task {
+  return Object.freeze({ id: state.next++, name: String(name) });
 }
 
 /** The task the caller runs in; `MAIN_TASK` outside any task. */

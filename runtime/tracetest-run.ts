@@ -38,7 +38,7 @@ export async function verify(fn: (t: T) => unknown, opts?: TracetestOptions): Pr
   if (trace.length < 2) return;
   let gap = 0;
   for (let i = 1; i < trace.length; i++) gap = Math.max(gap, trace[i]!.at - trace[i - 1]!.at);
-  const delay = Math.max(10, Math.ceil(10 * gap));
+  const delay = Math.min(MAX_TIMEOUT, Math.max(10, Math.ceil(10 * gap)));
   const streams0 = streamSet(trace);
   for (let i = 0; i < trace.length; i++) {
     const { stream, k } = trace[i]!;
@@ -65,10 +65,16 @@ interface Resolved {
   readonly log: ((line: string) => void) | null;
 }
 
+/** The longest wait `setTimeout` keeps: larger delays fire at once. */
+const MAX_TIMEOUT = 2 ** 31 - 1;
+
 function resolveOptions(opts: TracetestOptions | undefined): Resolved {
   const deadTime = opts?.deadTime ?? 3000;
   if (typeof deadTime !== "number" || !(deadTime > 0) || !Number.isFinite(deadTime)) {
     throw new TypeError(`tracetest: deadTime must be a positive number of milliseconds, not ${describe(deadTime)}`);
+  }
+  if (deadTime > MAX_TIMEOUT) {
+    throw new RangeError(`tracetest: deadTime must be at most ${MAX_TIMEOUT} ms (about 24.8 days), what setTimeout can wait; ${deadTime} would fire at once`);
   }
   const v = opts?.verbose;
   const log = typeof v === "function" ? v : v ? (line: string) => console.log(`tracetest: ${line}`) : null;
@@ -87,12 +93,18 @@ async function runOnce(fn: (t: T) => unknown, o: Resolved, inject: Injection | n
       thrown = e;
     },
   );
-  await Promise.race([body, t.failed]);
-  if (t.failure === null) {
-    if (threw) t.abort(thrown);
-    else await t.shutdown();
+  // whatever happens in here, the run ends with its producers let go and t.pg done
+  try {
+    await Promise.race([body, t.failed]);
+    if (t.failure === null) {
+      if (threw) t.abort(thrown);
+      else await t.shutdown();
+    }
+  } catch (e) {
+    t.abort(e);
+  } finally {
+    t.close();
   }
-  t.close();
   return { trace: t.trace, failure: t.failure };
 }
 

@@ -1,19 +1,16 @@
 // The streams of one tracetest run. An event is first queued (delivered, its
 // producer paused), then held (taken by the checker, producer still paused), then
-// settled: acknowledged, refused or released. A checker that finds no event waits.
-// Deadlines and failures are the caller's: these are only the books.
-
-import { describe } from "./tracetest-compare.ts";
-import { RefusedError } from "./tracetest-types.ts";
+// settled: acknowledged or released, which both let the producer go on. A checker
+// that finds no event waits. Deadlines and failures are the caller's: these are
+// only the books.
 
 type Timer = ReturnType<typeof setTimeout>;
 
-/** A delivered event; its producer's trace call waits on `resolve` or `reject`. */
+/** A delivered event; its producer's trace call waits on `resolve`. */
 export interface Msg {
   readonly stream: string;
   readonly event: unknown;
   readonly resolve: () => void;
-  readonly reject: (e: Error) => void;
   timer: Timer | undefined;
 }
 
@@ -47,10 +44,14 @@ export class Streams {
    * the producer's: it settles when the event is acknowledged, refused or released.
    * `onDeadlock` runs if that has not happened within the dead time.
    */
-  send(stream: string, event: unknown, onDeadlock: () => void): Promise<void> {
-    return new Promise<void>((resolve, reject) => {
-      const msg: Msg = { stream, event, resolve, reject, timer: undefined };
-      msg.timer = setTimeout(onDeadlock, this.#deadTime);
+  send(stream: string, event: unknown, onDeadlock: () => boolean): Promise<void> {
+    return new Promise<void>((resolve) => {
+      const msg: Msg = { stream, event, resolve, timer: undefined };
+      // a deadlock the caller puts off (a checker is waiting: its failure comes first) is checked again later
+      const check = () => {
+        if (!onDeadlock()) msg.timer = setTimeout(check, this.#deadTime);
+      };
+      msg.timer = setTimeout(check, this.#deadTime);
       const s = this.#stream(stream);
       const w = s.waiters.shift();
       if (w !== undefined) {
@@ -110,19 +111,29 @@ export class Streams {
   }
 
   /**
-   * Rejects every queued and held event with a `RefusedError` saying `why`, and
-   * every waiting checker with `failed` (or an error saying `why` if undefined).
+   * Lets every queued and held event's producer go on, and rejects every waiting
+   * checker with `failed` (or an error saying `why` if undefined). Returns the
+   * streams of the producers let go, one entry per producer.
    */
-  release(why: string, failed: unknown): void {
+  release(why: string, failed: unknown): string[] {
+    const released: string[] = [];
     for (const [name, s] of this.#streams) {
       for (const msg of [...s.held, ...s.queue]) {
         clearTimeout(msg.timer);
-        msg.reject(new RefusedError(`tracetest: ${name}\t<- ${describe(msg.event)}: released: ${why}`));
+        msg.resolve();
+        released.push(name);
       }
       s.held.clear();
       s.queue.length = 0;
       for (const w of s.waiters.splice(0)) w.abort(failed ?? new Error(`tracetest: ${name}: expect: ${why}`));
     }
+    return released;
+  }
+
+  /** Whether a checker is waiting for an event on some stream. */
+  get waiting(): boolean {
+    for (const s of this.#streams.values()) if (s.waiters.length > 0) return true;
+    return false;
   }
 
   /** Events queued or held, over all streams. */

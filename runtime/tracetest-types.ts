@@ -1,12 +1,13 @@
-// The contract of `unplugin-tracing/tracetest` that is not code: its options, the
-// shapes tests handle, and the error producers see. The internal records at the
+// The contract of `unplugin-tracing/tracetest` that is not code: its options and
+// the shapes tests handle. The internal records at the
 // bottom pass between the run drivers and `T`.
 
 /** Options of `run` and `verify`. */
 export interface TracetestOptions {
   /**
    * How long `expect` waits for an event, and a producer for its acknowledgement,
-   * before the test fails as deadlocked, in milliseconds.
+   * before the test fails as deadlocked, in milliseconds: more than 0, at most
+   * 2147483647 (what `setTimeout` can wait).
    * @default 3000
    */
   deadTime?: number | undefined;
@@ -29,15 +30,6 @@ export interface Received {
   ack(): void;
   /** Fails the test with `<stream>: <why>` and throws that failure. */
   nak(why: string): never;
-}
-
-/**
- * What a producer's trace call rejects with when tracetest lets it go without an
- * acknowledgement: the test failed while it was paused, or its event came after
- * the test had ended.
- */
-export class RefusedError extends Error {
-  override name = "RefusedError";
 }
 
 /** @internal A delay `verify` injects before the k-th event of one stream. */

@@ -12,4 +12,4 @@
 
 export { run, verify } from "./tracetest-run.ts";
 export { T } from "./tracetest-t.ts";
-export { RefusedError, type EventRouter, type Received, type TracetestOptions } from "./tracetest-types.ts";
+export type { EventRouter, Received, TracetestOptions } from "./tracetest-types.ts";

@@ -139,6 +139,13 @@ export abstract class Tracepoint {
    * class prototype (see the header and `setLive`): `declare` emits no instance field.
    */
   declare p: Probe[] | null;
+  /**
+   * @internal The function of the only live probe, or null: `fire` calls it
+   * without walking a list. On the prototype like `p`, written with it.
+   */
+  declare f: ProbeFn | null;
+  /** @internal The live probes' functions, parallel to `p` (null when none). */
+  declare fs: ProbeFn[] | null;
   /** @internal probes as edited under the lock; copied to `p` at unlock */
   list: Probe[] = [];
   readonly package: string;
@@ -150,10 +157,12 @@ export abstract class Tracepoint {
   readonly location: string;
 
   constructor(pkg: string, name: string, params: readonly ParamInfo[], hash: string, location: string) {
-    const proto = Object.getPrototypeOf(this) as { p?: Probe[] | null };
-    // A second instance of one class (hand-written subclasses) gets a field of its own.
-    if (Object.hasOwn(proto, "p")) this.p = null;
-    else proto.p = null;
+    const proto = Object.getPrototypeOf(this) as LiveFields;
+    // A second instance of one class (hand-written subclasses) gets fields of its own.
+    const at: LiveFields = Object.hasOwn(proto, "p") ? this : proto;
+    at.p = null;
+    at.f = null;
+    at.fs = null;
     this.package = pkg;
     this.name = name;
     this.params = params;
@@ -180,7 +189,20 @@ export abstract class Tracepoint {
   protected settle(pending: PromiseLike<unknown>[]): Promise<void> {
     return settleAll(pending);
   }
+
+  /** @internal A later probe threw: the caller gets that, and these must not reject unhandled. */
+  protected abandon(pending: PromiseLike<unknown>[]): void {
+    for (const x of pending) Promise.resolve(x).then(undefined, ignore);
+  }
 }
+
+interface LiveFields {
+  p: Probe[] | null;
+  f: ProbeFn | null;
+  fs: ProbeFn[] | null;
+}
+
+const ignore = () => {};
 
 /** What `tracepoints()` reports. */
 export interface TracepointInfo {
@@ -198,7 +220,7 @@ interface State {
   locked: boolean;
   /** tracepoints whose probe list changed under the lock */
   dirty: Set<Tracepoint>;
-  /** probes attached or detached under the lock, to flip `on` at unlock */
+  /** probes whose `on` an older copy of the runtime left to flip at unlock */
   flips: Set<Probe>;
   byKey: Map<string, Tracepoint>;
   patterns: Set<PatternProbe>;
@@ -221,30 +243,39 @@ function requireLock(what: string): void {
   }
 }
 
+// Detached probes leave `tp.list` at unlock, in one pass per tracepoint: removing
+// each at once (indexOf + splice) made a group of n probes on one tracepoint O(n²).
 function detachProbe(p: Probe): void {
   if (p.detached) return;
   p.detached = true;
   const tp = p.tp;
   if (tp === null) return;
-  const i = tp.list.indexOf(p);
-  if (i >= 0) tp.list.splice(i, 1);
   state.dirty.add(tp);
-  state.flips.add(p);
 }
 
 function addProbe(pg: ProbeGroup | null, tp: Tracepoint, p: Probe): Probe {
   tp.list.push(p);
   state.dirty.add(tp);
-  state.flips.add(p);
   if (pg !== null) pg.add(p);
   return p;
 }
 
-/** Writes `p` where the tracepoint's constructor put it: on its class prototype, or its own field. */
+/**
+ * Publishes the live probes where the tracepoint's constructor put its fields (its
+ * class prototype, or the instance): `p` for the idle check, and for `fire` either
+ * `f` (exactly one probe) or `fs` (their functions). Only fields that change are
+ * written, so a field keeps its constness in V8 as long as it can.
+ */
 function setLive(tp: Tracepoint, live: Probe[] | null): void {
-  if (Object.hasOwn(tp, "p")) tp.p = live;
-  else (Object.getPrototypeOf(tp) as { p: Probe[] | null }).p = live;
+  const at: LiveFields = Object.hasOwn(tp, "p") ? tp : (Object.getPrototypeOf(tp) as LiveFields);
+  const f = live !== null && live.length === 1 ? live[0]!.fn : null;
+  const fs = live === null || f !== null ? null : live.map(fnOf);
+  at.p = live;
+  if (at.f !== f) at.f = f;
+  if (at.fs !== fs) at.fs = fs;
 }
+
+const fnOf = (p: Probe) => p.fn;
 
 /** Takes the tracing lock: attach and detach are allowed until `unlock()`. */
 function lock(): void {
@@ -255,15 +286,20 @@ function lock(): void {
 /** Releases the lock; everything changed under it takes effect now, at once. */
 function unlock(): void {
   if (!state.locked) throw new TracingError("unlock: the tracing lock is not held");
+  // `flips` stays for a copy of an older runtime sharing this state; ours walks the lists.
   for (const p of state.flips) p.on = !p.detached;
   state.flips.clear();
   for (const tp of state.dirty) {
+    for (const p of tp.list) p.on = !p.detached;
+    tp.list = tp.list.filter(isAttached);
     const live = tp.list.length === 0 ? null : tp.list.slice();
     if (live !== tp.p) setLive(tp, live);
   }
   state.dirty.clear();
   state.locked = false;
 }
+
+const isAttached = (p: Probe) => !p.detached;
 
 /** Runs `fn` under the lock and unlocks even if it throws. `fn` must be synchronous. */
 function setup<R>(fn: () => R): R {
@@ -364,11 +400,11 @@ function defineTracepoint<T extends Tracepoint>(tp: T): T {
   try {
     if (old !== undefined) {
       for (const p of old.list) {
+        if (p.detached) continue;
         const moved = p.owner ? patternProbeOn(tp, p.owner) : new Probe(tp, p.fn);
         if (p.owner) p.owner.attached.push(moved);
         if (p.group) p.group.probes.push(moved), (moved.group = p.group);
         tp.list.push(moved);
-        state.flips.add(moved);
         detachProbe(p);
       }
       state.dirty.add(tp);

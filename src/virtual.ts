@@ -66,18 +66,15 @@ function generateLive(pkg: PackageCode): string {
     const where = JSON.stringify(`${ev.file}:${ev.pos.line}:${ev.pos.column}`);
     out.push(
       `export const ${tp} = __define(new (class ${ev.name} extends __Tracepoint {`,
+      // One probe (the common case) is called straight from `f`; more go through the
+      // package's dispatcher for this arity (see `dispatcher`).
       `  fire(${args}) {`,
-      `    const ps = this.p;`,
-      `    let w = null;`,
-      `    for (let i = 0; i < ps.length; i++) {`,
-      `      const p = ps[i];`,
-      // Every probe of a live list is on until an unlock publishes a new list, which
-      // only a probe of this firing can cause: check \`on\` only after that happened.
-      `      if (i !== 0 && this.p !== ps && !p.on) continue;`,
-      `      const r = p.fn(${args});`,
-      `      if (r != null && typeof r.then === "function") (w ??= []).push(r);`,
+      `    const f = this.f;`,
+      `    if (f !== null) {`,
+      `      const r = f(${args});`,
+      `      return r == null || typeof r.then !== "function" ? undefined : this.settle([r]);`,
       `    }`,
-      `    return w === null ? undefined : this.settle(w);`,
+      `    return __fire${ev.params.length}(this${ev.params.map((_, i) => `, $${i}`).join("")});`,
       `  }`,
       `  wrap(f) { return (${args}) => f(this, [${args}]); }`,
       `})(${JSON.stringify(pkg.id)}, ${JSON.stringify(ev.name)}, ${params}, ${JSON.stringify(hash)}, ${where}));`,
@@ -85,6 +82,7 @@ function generateLive(pkg: PackageCode): string {
       `export function ${ev.name}_Attach(pg, probe) { return __attach(pg, ${tp}, probe, ${JSON.stringify(hash)}, ${JSON.stringify(ev.name)}, ${JSON.stringify(signatureOf(ev.name, ev.params))}); }`,
     );
   }
+  for (const n of new Set(pkg.events.map((ev) => ev.params.length))) out.push(dispatcher(n));
   for (const imp of pkg.imports) {
     if (imp.events.length === 0) continue;
     out.push(`export { ${imp.events.map((e) => `${e.name}_Attach as ${imp.prefix}_${e.name}_Attach`).join(", ")} } from ${JSON.stringify(imp.virtualId)};`);
@@ -93,15 +91,43 @@ function generateLive(pkg: PackageCode): string {
   return out.join("\n") + "\n";
 }
 
+/** Probes a dispatcher calls from call sites of their own; more share one loop. */
+const UNROLLED = 10;
+
+/**
+ * Calls the live probes (two or more) of a tracepoint with `n` arguments. One per
+ * arity per package, not per event: each probe position has its own call site, so
+ * V8 inlines a tracepoint's probes there, where one site in a loop turns
+ * megamorphic. Every probe of a live list is on until an unlock publishes a new
+ * list, which only a probe of this firing can cause: `on` is checked only after.
+ */
+function dispatcher(n: number): string {
+  const args = Array.from({ length: n }, (_, i) => `$${i}`).join(", ");
+  const call = (fn: string) => `r = ${fn}(${args}); if (r != null && typeof r.then === "function") (w ??= []).push(r);`;
+  const out = [`function __fire${n}(tp${args === "" ? "" : `, ${args}`}) {`, `  const ps = tp.p, fs = tp.fs, n = fs.length;`, `  let w = null, r;`, `  try {`, `    ${call("fs[0]")}`];
+  for (let k = 1; k < UNROLLED; k++) out.push(`    if (n > ${k} && (tp.p === ps || ps[${k}].on)) { ${call(`fs[${k}]`)} }`);
+  out.push(`    for (let i = ${UNROLLED}; i < n; i++) if (tp.p === ps || ps[i].on) { ${call("fs[i]")} }`);
+  // the caller gets a throw; promises probes returned before it must not leak as unhandled
+  out.push(`  } catch (e) {`, `    if (w !== null) tp.abandon(w);`, `    throw e;`, `  }`, `  return w === null ? undefined : tp.settle(w);`, `}`);
+  return out.join("\n");
+}
+
 // With `strip`, trace calls are removed at their sites; what remains referable
 // (a trace function passed as a value, an attach call in a test) does nothing.
+// Attach calls are counted on globalThis, so tracetest can say why no event comes.
 function generateStripped(pkg: { events: ReadonlyArray<{ name: string }>; imports: readonly ResolvedImport[] }): string {
-  const out = [`const __probe = { detach() {}, next() { return null; } };`];
+  const out = [
+    `const __probe = { detach() {}, next() { return null; } };`,
+    `const __stripped = (name) => { const s = (globalThis[Symbol.for("unplugin-tracing.stripped.v1")] ??= { count: 0, last: "" }); s.count++; s.last = name; return __probe; };`,
+  ];
   for (const ev of pkg.events) {
-    out.push(`export function ${ev.name}() {}`, `export function ${ev.name}_Attach() { return __probe; }`);
+    out.push(`export function ${ev.name}() {}`, `export function ${ev.name}_Attach() { return __stripped(${JSON.stringify(`${ev.name}_Attach`)}); }`);
   }
   for (const imp of pkg.imports) {
-    for (const e of imp.events) out.push(`export function ${imp.prefix}_${e.name}_Attach() { return __probe; }`);
+    for (const e of imp.events) {
+      const name = `${imp.prefix}_${e.name}_Attach`;
+      out.push(`export function ${name}() { return __stripped(${JSON.stringify(name)}); }`);
+    }
   }
   return out.join("\n") + "\n";
 }

@@ -6,7 +6,7 @@ import { keep, runGroups } from "../lib/harness.mjs";
 import * as R from "./rec/loops.ts";
 
 const [rounds = 30, warmup = 5] = process.argv.slice(2).map(Number);
-const rec = new Recorder({ patterns: "rec:traceRec", bufferSize: 100_000 }).start();
+const rec = new Recorder({ patterns: ["rec:traceRec", "rec:traceRecObj"], bufferSize: 100_000 }).start();
 const results = await runGroups(
   [
     {
@@ -16,6 +16,7 @@ const results = await runGroups(
       cases: [
         { id: "recBaseline", label: "loop without tracing (baseline, recorder process)", fn: R.baseline },
         { id: "recorded", label: "recorder attached: traceRec(i, sink)", fn: R.recorded },
+        { id: "recordedObject", label: "recorder attached: traceRecObj({ id: i, path })", fn: R.recordedObject },
       ],
     },
   ],
@@ -26,7 +27,7 @@ const events = rec.events();
 console.log(
   JSON.stringify({
     results,
-    recorder: { events: events.length, dropped: rec.dropped, failures: rec.failures, sample: events.at(-1) },
+    recorder: { events: events.length, dropped: rec.dropped, failures: rec.failures, sample: events.at(-1), sampleObject: events.find((e) => e.name === "traceRecObj") },
     keep: keep ^ R.sink,
   }),
 );

@@ -98,6 +98,20 @@ describe("EventProfile in process", () => {
     expect(decode(new Uint8Array(await blob.arrayBuffer())).samples[0]!.count).toBe(1);
   });
 
+  it("writes the profile when mapFrame returns a frame with file: null, keeping the frame's own file (issue 13)", async () => {
+    const prof = new EventProfile({
+      patterns: "prof/a:traceWork",
+      eventFrames: false,
+      mapFrame: (f) => (f.functionName === "userLeaf" ? ({ ...f, file: null, line: 9 } as never) : null),
+    }).start();
+    userLeaf(1);
+    prof.stop();
+    const dir = mkdtempSync(join(tmpdir(), "prof-null-"));
+    await prof.writeFile(join(dir, "p.pb.gz"));
+    const { samples } = decode(readFileSync(join(dir, "p.pb.gz")));
+    expect(samples[0]!.frames[0]).toMatchObject({ name: "userLeaf", file: fileURLToPath(import.meta.url), line: 9 });
+  });
+
   it("bounds the number of distinct stacks", () => {
     const prof = new EventProfile({ patterns: "prof/a:*", maxStacks: 1 }).start();
     for (let i = 0; i < 2; i++) {

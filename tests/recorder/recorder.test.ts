@@ -93,6 +93,51 @@ describe("Recorder", () => {
     expect(order.join("")).not.toMatch(/^main(aaa)/);
   });
 
+  it("names the task at the event with taskOf, when the arguments know better than the async context (issue 13)", async () => {
+    const job = manualTracepoint("rec/taskof", "traceJob", ["client", "id"]);
+    const rec = new Recorder({ patterns: "rec/taskof:*", taskOf: (ev, args) => (ev.name === "traceJob" && args[0] !== "" ? `client ${String(args[0])}` : undefined) }).start();
+    // one worker loop, started in client a's task, runs every client's jobs
+    const queue: Array<[string, number]> = [];
+    let wake: (() => void) | null = null;
+    const worker = task("client a", async () => {
+      for (let done = 0; done < 3; ) {
+        const next = queue.shift();
+        if (next === undefined) {
+          await new Promise<void>((r) => (wake = r));
+          continue;
+        }
+        job.signal(...next);
+        done++;
+      }
+    });
+    for (const [c, id] of [["a", 1], ["c", 2], ["", 3]] as const) {
+      await task(`client ${c}`, async () => {
+        queue.push([c, id]);
+        wake?.();
+      });
+    }
+    await worker;
+    rec.stop();
+    const names = threadNames(rec.toTraceEvents());
+    expect(instants(rec.toTraceEvents()).map((e) => `${e.args!.id}@${names.get(e.tid)}`)).toEqual(["1@client a", "2@client c", "3@client a"]);
+    // without taskOf, AsyncLocalStorage puts client c's job on the worker's track
+    expect(rec.events()[2]!.task.name).toBe("client a");
+  });
+
+  it("snapshots object arguments at fire time and keeps primitive ones exactly", () => {
+    const ev = manualTracepoint("rec/snap", "traceSnap", ["o", "s", "n"]);
+    const rec = new Recorder({ patterns: "rec/snap:*", serialize: { maxString: 5 } }).start();
+    const o = { n: 1 };
+    ev.signal(o, "abcdefgh", 1n);
+    o.n = 2;
+    ev.signal(null, "abc", undefined);
+    rec.stop();
+    expect(rec.events().map((e) => e.args)).toEqual([
+      { o: { n: 1 }, s: "abcde…(+3)", n: "1n" },
+      { o: null, s: "abc", n: "[undefined]" },
+    ]);
+  });
+
   it("keeps a bounded buffer of the newest events and counts the dropped ones", () => {
     const ev = manualTracepoint("rec/ring", "traceTick", ["i"]);
     const rec = new Recorder({ patterns: "rec/ring:traceTick", bufferSize: 3 }).start();

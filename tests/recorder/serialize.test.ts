@@ -92,6 +92,15 @@ describe("serialize", () => {
     expect(calls).toBe(1); // only the proxy trap, which no one can avoid
   });
 
+  it("keeps an own __proto__ key, as JSON.parse makes them (issue 13)", () => {
+    const parsed = JSON.parse('{"__proto__": {"polluted": true}, "a": 1}');
+    const out = serialize(parsed) as Record<string, unknown>;
+    expect(Object.keys(out)).toEqual(["__proto__", "a"]);
+    expect(JSON.stringify(out)).toBe('{"__proto__":{"polluted":true},"a":1}');
+    expect(Object.getPrototypeOf(out)).toBe(Object.prototype);
+    expect(JSON.stringify(serializeArgs([1], ["__proto__"]))).toBe('{"__proto__":1}');
+  });
+
   it("names arguments by parameter, extra ones by position", () => {
     expect(serializeArgs(["x", 2, 3], ["who", "n"])).toEqual({ who: "x", n: 2, arg2: 3 });
     expect(serializeArgs([], ["who"])).toEqual({});

@@ -90,11 +90,13 @@ describe("tracetest: a job queue with two workers", () => {
         "w0: expect: Start:",
         'want: Start { worker: 0, job: "b" }',
         'have: Start { worker: 0, job: "a" }',
-        "diff (-want +have):",
-        '  .job: -"b" +"a"',
+        "diff:",
+        '.job: -"b" +"a"',
         "test shutdown: #streams: 2,  #(pending events): 1",
-        '# w0',
+        "# w0",
         'w1\t<- Start { worker: 1, job: "b" }',
+        "w0: send: unexpected event data",
+        "w1: send: deadlock",
       ].join("\n"),
     );
   });

@@ -2,6 +2,7 @@
 // at each trace call.
 //trace:event tracePing(n: number)
 //trace:event traceValue(v: unknown)
+//trace:event traceAdd(id: string)
 
 /** Pings 1..count; resolves with count. */
 export async function pinger(count: number): Promise<number> {
@@ -12,4 +13,12 @@ export async function pinger(count: number): Promise<number> {
 /** Reports each value in turn. */
 export async function report(...values: unknown[]): Promise<void> {
   for (const v of values) await traceValue(v);
+}
+
+/**
+ * Adds jobs the way a queue's synchronous `enqueue` or a Promise executor does:
+ * the trace calls cannot be awaited, and nothing waits for them.
+ */
+export function enqueue(...ids: string[]): void {
+  for (const id of ids) void traceAdd(id);
 }

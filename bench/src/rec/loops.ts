@@ -1,5 +1,6 @@
 //trace:event traceRec(i: number, s: number)
-// The recorder row: a loop whose trace call the recorder records.
+//trace:event traceRecObj(req: { id: number; path: string })
+// The recorder rows: loops whose trace call the recorder records.
 export let sink = 0;
 
 export function baseline(n: number): number {
@@ -12,6 +13,15 @@ export function baseline(n: number): number {
 export function recorded(n: number): number {
   for (let i = 0; i < n; i++) {
     traceRec(i, sink);
+    sink = (sink ^ i) & 0x3fffffff;
+  }
+  return sink;
+}
+
+/** A small object argument: serialised (snapshotted) as the event fires. */
+export function recordedObject(n: number): number {
+  for (let i = 0; i < n; i++) {
+    traceRecObj({ id: i, path: "/items" });
     sink = (sink ^ i) & 0x3fffffff;
   }
   return sink;

@@ -6,6 +6,7 @@ import { fileURLToPath } from "node:url";
 import { build } from "esbuild";
 import { afterAll, expect, it } from "vitest";
 import tracing from "../../../dist/src/esbuild.js";
+import { goScenarios } from "./go-example.ts";
 import { scenarios } from "./scenarios.ts";
 
 const dir = mkdtempSync(join(tmpdir(), "tracetest-node-"));
@@ -30,7 +31,7 @@ it("passes the example scenarios under node --test", async () => {
       resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout }),
     );
   });
-  expect(stdout).toContain(`# pass ${scenarios.length}`);
+  expect(stdout).toContain(`# pass ${scenarios.length + goScenarios.length}`);
   expect(stdout).toContain("# fail 0");
   expect(code).toBe(0);
 });
