@@ -4,7 +4,7 @@
 // Perfetto trace at the end (--out), and detaches on Ctrl-C.
 
 import { writeFileSync } from "node:fs";
-import { compilePattern } from "../../runtime/tracing.ts";
+import { compilePattern } from "../../runtime/pattern.ts";
 import { checkPatterns, PREFIX } from "../../runtime/live/limits.ts";
 import { formatEvent } from "../../runtime/live/format.ts";
 import type { MessageName, Messages, PageInfo, WireEvent } from "../../runtime/live/protocol.ts";
