@@ -30,7 +30,7 @@ export const LIMITS = {
   /** Pages the server keeps, connected or waiting to come back after a reload. */
   maxPages: 64,
   /** How long the server keeps a page whose socket closed, for it to come back after a reload. */
-  pageGraceMs: 30_000,
+  pageGraceMs: 10_000,
   /** How long the server keeps a named viewer's attachments after its socket closed (a reload of the UI). */
   viewerGraceMs: 30_000,
   /** Bytes (of JSON) of history in one message to a viewer. */
