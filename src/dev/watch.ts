@@ -116,7 +116,7 @@ export async function watch(args: string[], io: WatchIo): Promise<number> {
     if (target !== null && !attached) {
       attached = true;
       send("unplugin-tracing:attach", { page: target, patterns: w.patterns });
-      const where = target === "*" ? `every page (${pages.size} now)` : escapeText(pages.get(target)!.url);
+      const where = target === "*" ? `every page (${[...pages.values()].filter((p) => p.connected !== false).length} now)` : escapeText(pages.get(target)!.url);
       io.stderr(`tstrace: watching ${escapeText(w.patterns.join(" "))} on ${where}; Ctrl-C to stop\n`);
     } else if (!attached && !waitingSaid) {
       waitingSaid = true;
@@ -147,7 +147,7 @@ export async function watch(args: string[], io: WatchIo): Promise<number> {
         pages.delete(d.page);
         break;
       case "unplugin-tracing:attached": {
-        const none = (d.unmatched as string[]).map(escapeText);
+        const none = (d.unmatched as string[]).map((p) => escapeText(p));
         if (none.length > 0) io.stderr(`tstrace: note: nothing matches ${none.join(" ")} yet (${target === "*" ? "on any page" : "on this page"}); watching for tracepoints that load later\n`);
         break;
       }
