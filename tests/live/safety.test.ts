@@ -43,7 +43,7 @@ it("issue 6: malformed messages get an error and a log line; server and page kee
   const errors = await until(() => bad.got.filter((m) => m.event === "unplugin-tracing:error"), (e) => e.length >= refused, `${refused} error replies`);
   const text = errors.map((e) => `${e.data.event}: ${e.data.message}`).join("\n");
   expect(text).toContain("unplugin-tracing:attach: not watching");
-  expect(text).toContain("unplugin-tracing:watch: want { history?: boolean }");
+  expect(text).toContain("unplugin-tracing:watch: want { history?: boolean, viewer?: id }");
   expect(text).toContain("a pattern has 1 to 200 characters");
   expect(text).toContain('malformed pattern "a\\u001b[2J:*" (control characters)');
   expect(text).toContain("at most 64 patterns");
