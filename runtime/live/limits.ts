@@ -33,6 +33,11 @@ export const LIMITS = {
   pageGraceMs: 10_000,
   /** How long the server keeps a named viewer's attachments after its socket closed (a reload of the UI). */
   viewerGraceMs: 30_000,
+  /** Bytes (of JSON) of the tracepoint list the server keeps per page, and for all pages together. */
+  maxTracepointBytes: 4 * 1024 * 1024,
+  maxTracepointBytesTotal: 32 * 1024 * 1024,
+  /** Profile requests one viewer may have waiting for pages' answers. */
+  maxPendingProfiles: 4,
   /** Bytes (of JSON) of history in one message to a viewer. */
   maxHistoryChunkBytes: 1024 * 1024,
   /** Characters of a text (page error, URL, title) the server writes to its log. */

@@ -53,6 +53,8 @@ interface Page {
   droppedBefore: number;
   failuresBefore: number;
   tracepoints: WireTracepoint[];
+  /** Bytes of JSON of `tracepoints`. */
+  tracepointBytes: number;
   /** Attached patterns known to match a tracepoint of the page. */
   matched: Set<string>;
   history: History;
@@ -186,6 +188,8 @@ export function createHub(options: HubOptions) {
     dirty.delete(page);
     page.history.clear();
     page.stacks.clear();
+    page.tracepoints = [];
+    page.tracepointBytes = 0;
     toViewers("unplugin-tracing:page-gone", { page: page.info.id });
   }
 
@@ -264,6 +268,7 @@ export function createHub(options: HubOptions) {
           droppedBefore: 0,
           failuresBefore: 0,
           tracepoints: [],
+          tracepointBytes: 0,
           matched: new Set(),
           history: new History(limits.maxHistoryBytes, budget),
           stacks: new StackStore(limits.maxStacks, limits.maxStackBytes),
@@ -304,6 +309,12 @@ export function createHub(options: HubOptions) {
 
     tracepoints(peer: Peer, msg: TracepointsMessage): void {
       const page = own(peer, msg.page);
+      const bytes = JSON.stringify(msg.tracepoints).length;
+      if (bytes > limits.maxTracepointBytes) throw new Error(`tracepoint list of ${bytes} bytes, more than ${limits.maxTracepointBytes} kept per page`);
+      let total = bytes;
+      for (const p of pages.values()) if (p !== page) total += p.tracepointBytes;
+      if (total > limits.maxTracepointBytesTotal) throw new Error(`the dev server keeps at most ${limits.maxTracepointBytesTotal} bytes of tracepoint lists for all pages`);
+      page.tracepointBytes = bytes;
       // A list that shrank (a reload that has not loaded every module yet): check again.
       if (msg.tracepoints.length < page.tracepoints.length) page.matched.clear();
       page.tracepoints = msg.tracepoints;
@@ -420,6 +431,9 @@ export function createHub(options: HubOptions) {
       viewerOf(peer);
       const p = pages.get(page);
       if (p === undefined) throw new Error(`no connected page ${page}`);
+      let waiting = 0;
+      for (const req of pending.values()) if (req.viewer === peer) waiting++;
+      if (waiting >= limits.maxPendingProfiles) throw new Error(`at most ${limits.maxPendingProfiles} profile requests waiting at a time`);
       // A page that is away (reloading) has nothing newer than what the server holds.
       if (p.peer === null) return encode(p, peer, request);
       const id = nextRequest++;

@@ -217,6 +217,10 @@ function wire(src: Source): void {
       if (src.readOnly) renderSide();
     }
   });
+  // A pattern that matches nothing (yet) says so instead of passing in silence.
+  src.on("unplugin-tracing:attached", (m) => {
+    if (m.unmatched.length > 0) notice(`nothing matches ${m.unmatched.join(" ")} yet: it stays attached for modules that load later`, false);
+  });
   src.on("unplugin-tracing:profile-data", (m) => {
     const bytes = Uint8Array.from(atob(m.base64), (c) => c.charCodeAt(0));
     const p = pages.find((x) => x.id === m.page);
