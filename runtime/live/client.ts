@@ -50,6 +50,7 @@ function pageId(fresh = false): string {
 
 function startClient(hot: Hot): void {
   let page = pageId();
+  let retried = false;
   let online = true;
   let recorder: Recorder | null = null;
   let counter: StackCounter | null = null;
@@ -160,9 +161,16 @@ function startClient(hot: Hot): void {
   hot.on(
     "unplugin-tracing:error",
     guard((data: unknown) => {
-      // Another tab holds this id (a duplicated tab copies sessionStorage): take a new one.
+      // Another connection holds this id: the socket of the load before a reload whose
+      // close the server has not seen yet (ask again, once), or another tab (a
+      // duplicated tab copies sessionStorage): then take a new id.
       const d = data as { event?: unknown; message?: unknown } | null;
       if (d?.event === "unplugin-tracing:hello" && typeof d.message === "string" && d.message.includes("belongs to another connection")) {
+        if (!retried) {
+          retried = true;
+          setTimeout(guard(() => (hello(), report(true))), 500);
+          return;
+        }
         page = pageId(true);
         hello();
         report(true);

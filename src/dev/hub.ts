@@ -234,6 +234,8 @@ export function createHub(options: HubOptions) {
     /** A page registered, re-registered after its socket reconnected, or came back after a reload. */
     hello(peer: Peer, msg: HelloMessage): void {
       let page = pages.get(msg.page);
+      // An old socket that is closing (its close not handled yet): the page is back from a reload.
+      if (page !== undefined && page.peer !== null && page.peer !== peer && !isOpen(page.peer)) this.disconnect(page.peer);
       if (page !== undefined && page.peer !== null && page.peer !== peer) throw new Error(`page id ${msg.page} belongs to another connection`);
       if (page === undefined || page.peer !== peer) {
         let mine = 0;
@@ -369,6 +371,7 @@ export function createHub(options: HubOptions) {
       let viewer = viewers.get(peer);
       if (viewer === undefined) {
         const back = msg.viewer !== undefined ? named.get(msg.viewer) : undefined;
+        if (back !== undefined && back.peer !== null && back.peer !== peer && !isOpen(back.peer)) this.disconnect(back.peer);
         if (back !== undefined && back.peer !== null && back.peer !== peer) throw new Error(`viewer id ${msg.viewer} is in use by another connection`);
         if (back !== undefined) {
           clearTimeout(back.goneTimer);

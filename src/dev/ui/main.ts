@@ -227,9 +227,12 @@ function wire(src: Source): void {
     download(p ? fileName(p, "pb.gz") : "profile.pb.gz", new Blob([bytes], { type: "application/octet-stream" }));
   });
   src.on("unplugin-tracing:error", (m) => {
-    // Another tab holds this viewer id (a duplicated tab copies sessionStorage): take a new one.
+    // Another connection holds this viewer id: this tab's own socket before a reload
+    // (ask again, once) or a duplicated tab (sessionStorage is copied): take a new one.
     if (m.event === "unplugin-tracing:watch" && m.message.includes("in use by another connection")) {
-      src.send("unplugin-tracing:watch", { history: true, viewer: viewerId(true) });
+      const fresh = watchRetried;
+      watchRetried = true;
+      setTimeout(() => src.send("unplugin-tracing:watch", { history: true, viewer: viewerId(fresh) }), fresh ? 0 : 500);
       return;
     }
     console.warn(`unplugin-tracing: ${m.event ?? ""} ${m.message}`);
@@ -238,6 +241,8 @@ function wire(src: Source): void {
   src.on("vite:ws:disconnect", () => status("disconnected from the dev server", false));
   src.send("unplugin-tracing:watch", src.readOnly ? { history: true } : { history: true, viewer: viewerId() });
 }
+
+let watchRetried = false;
 
 /** This tab's viewer id, kept across reloads so the server keeps what it attached meanwhile. */
 function viewerId(fresh = false): string {
