@@ -111,7 +111,8 @@ it("issue 12: 20,000 hellos on one socket make 4 pages; the page list goes out a
   const list = [...others[others.length - 1]!.got].reverse().find((m) => m.event === "unplugin-tracing:pages")!.data.pages;
   expect(list.length).toBeLessThanOrEqual(LIMITS.maxPages);
   expect(others.flatMap(errorsOf).some((m) => m.includes(`keeps at most ${LIMITS.maxPages} pages`))).toBe(true);
-  await new Promise((r) => setTimeout(r, 300)); // one debounce period for the last changes
+  // The viewer heard of every page the server kept (changes are debounced by 100 ms).
+  await until(() => pagesOf(viewer).size, (n) => n === list.length, "the page changes");
   const after = memory();
   console.log(`20,000 hellos: viewer received ${(bytes / 1024).toFixed(0)} KB; heap ${before.heap.toFixed(0)} -> ${after.heap.toFixed(0)} MB`);
   // Today's main sent the whole list, growing to 20,001 pages, on each change: 49 MB a broadcast.
@@ -239,9 +240,22 @@ it("issue 12: patterns, stack counts and history outlive a reload of the app and
 
   // The viewer reloads: a new socket with the same viewer id gets the whole recording and keeps its patterns.
   v1.ws.close();
-  await new Promise((r) => setTimeout(r, 300));
   const v2 = await rawClient(dev);
-  v2.send("unplugin-tracing:watch", { viewer: "viewer-reload" });
+  // Until the server has seen v1's socket close, the id is another connection's: ask again, as the UI does.
+  let asked = false;
+  await until(
+    () => {
+      if (v2.got.some((m) => m.event === "unplugin-tracing:pages")) return true;
+      if (!asked || errorsOf(v2).some((e) => e.includes("in use"))) {
+        v2.got.length = 0;
+        asked = true;
+        v2.send("unplugin-tracing:watch", { viewer: "viewer-reload" });
+      }
+      return false;
+    },
+    Boolean,
+    "v2 to take over the viewer id",
+  );
   const history = await until(() => v2.got.filter((m) => m.event === "unplugin-tracing:page-events" && m.data.page === id).flatMap((m) => m.data.events), (e) => e.length === 12, "the history of both loads");
   expect(history.filter((e: { name: string }) => e.name === "traceJobDone")).toHaveLength(8);
   // Both loads on one clock: the second load's events come after the first's.
@@ -282,4 +296,36 @@ it("issue 12: the UI says when a pattern matches nothing yet", async () => {
   await ui.locator("#notice", { hasText: "nothing matches nonexistent:* yet" }).waitFor();
   await ui.close();
   await app.close();
+});
+
+it("issue 12: the UI shows the same recording after a full reload of the app and of itself", async () => {
+  const context = await browser.newContext({ viewport: { width: 1360, height: 820 } });
+  const app = await context.newPage();
+  await app.goto(dev.url);
+  const ui = await context.newPage();
+  await ui.goto(`${dev.url}__tracing/`);
+  const rows = () => ui.locator(".row:visible").allInnerTexts();
+  const selectApp = async () => {
+    // Earlier tests of this file leave fake pages behind: pick the app's, by its URL.
+    const li = ui.locator("#pages li[data-page]", { has: ui.locator(".url", { hasText: new RegExp(`^${dev.url}$`) }) }).last();
+    await li.waitFor();
+    await li.click();
+  };
+  await selectApp();
+  await ui.locator('input[data-pattern="src/jobs:traceJobDone"]').check();
+  await ui.locator("#patterns .chip", { hasText: "src/jobs:traceJobDone" }).waitFor();
+  await app.click("#run");
+  await until(rows, (r) => r.filter((x) => x.includes("traceJobDone")).length === 4, "4 events in the UI");
+  // What a change Vite cannot hot-swap does: both tabs reload.
+  await Promise.all([app.reload(), ui.reload()]);
+  await selectApp();
+  await until(rows, (r) => r.filter((x) => x.includes("traceJobDone")).length === 4, "the same 4 events after the reloads");
+  await ui.locator("#patterns .chip", { hasText: "src/jobs:traceJobDone" }).waitFor();
+  await app.locator("#run").waitFor();
+  // The page's probes come back with the server's configure: wait for the recorder's probe in the page's registry.
+  const probes = () => app.evaluate(() => (globalThis as any)[Symbol.for("unplugin-tracing.state.v1")]?.byKey.get("src/jobs:traceJobDone")?.probeCount ?? 0);
+  await until(probes, (n) => n === 1, "the probe attached again in the reloaded app");
+  await app.click("#run");
+  await until(rows, (r) => r.filter((x) => x.includes("traceJobDone")).length === 8, "4 more, recorded after the reload");
+  await context.close();
 });
