@@ -30,7 +30,8 @@ export interface Logger {
 
 type Handlers = { [K in keyof Messages]?: (peer: Peer, msg: Messages[K]) => void };
 
-export function bindChannel(ws: Socket, hub: Hub, logger: Logger): () => void {
+/** `servedAt`: the addresses the dev server serves pages at (origins accepted for viewers besides the socket's own Host). */
+export function bindChannel(ws: Socket, hub: Hub, logger: Logger, servedAt?: () => Iterable<string>): () => void {
   // At most 20 warnings a minute: a misbehaving client must not flood the terminal;
   // what a client sent is escaped, so it cannot clear the terminal or forge a line.
   let logged = 0;
@@ -54,7 +55,7 @@ export function bindChannel(ws: Socket, hub: Hub, logger: Logger): () => void {
     "unplugin-tracing:profile": (p, m) => hub.profile(p, m.page, m.request),
   };
 
-  const rule = createViewerRule();
+  const rule = createViewerRule(servedAt);
   const connected = (socket: object, req: IncomingMessage) => rule.connected(socket, req);
   ws.on("connection", connected);
 

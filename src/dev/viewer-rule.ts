@@ -6,8 +6,10 @@
 // token only when Origin is sent, and a page on another localhost port can read
 // that token from /@vite/client: the token alone does not make a viewer.
 //
-// "Own origin" is checked against the Host the connection asked for, which Vite's
-// `server.allowedHosts` has already vetted (DNS rebinding).
+// "Own origin" is the Host the connection asked for (which Vite's
+// `server.allowedHosts` has already vetted against DNS rebinding), or one of the
+// addresses the dev server serves its pages at (`server.resolvedUrls`,
+// `server.origin`), for an HMR socket on a port of its own (`server.hmr.port`).
 
 import type { IncomingMessage } from "node:http";
 
@@ -21,7 +23,7 @@ export interface ViewerRule {
 export const VIEWER_RULE =
   "viewer messages are accepted only from the dev server's own origin (its /__tracing/ UI) or from a client that sends no Origin header (tstrace watch)";
 
-export function createViewerRule(): ViewerRule {
+export function createViewerRule(servedAt: () => Iterable<string> = () => []): ViewerRule {
   /** socket -> the Origin it sent and the Host it asked for */
   const seen = new WeakMap<object, { origin: string | undefined; host: string | undefined }>();
   return {
@@ -36,11 +38,20 @@ export function createViewerRule(): ViewerRule {
       let own = false;
       try {
         const u = new URL(h.origin);
-        own = (u.protocol === "http:" || u.protocol === "https:") && h.host !== undefined && u.host === h.host.toLowerCase();
+        const web = u.protocol === "http:" || u.protocol === "https:";
+        own = web && ((h.host !== undefined && u.host === h.host.toLowerCase()) || [...servedAt()].some((s) => sameOrigin(s, u)));
       } catch {
         own = false;
       }
       return own ? null : `${VIEWER_RULE}; this connection's origin is ${JSON.stringify(h.origin.slice(0, 200))}`;
     },
   };
+}
+
+function sameOrigin(url: string, u: URL): boolean {
+  try {
+    return new URL(url).origin === u.origin;
+  } catch {
+    return false;
+  }
 }

@@ -2,13 +2,14 @@
 // server keeps stays bounded in bytes, one bad event hides no other, logs cannot be
 // forged, a page of another origin cannot watch, and the viewer's state (patterns,
 // stack counts, history) outlives reloads of the app and of the viewer.
-import { createServer as createHttpServer } from "node:http";
+import { createServer as createHttpServer, type IncomingMessage } from "node:http";
 import type { AddressInfo } from "node:net";
 import { setFlagsFromString } from "node:v8";
 import { runInNewContext } from "node:vm";
 import type { Browser } from "playwright-core";
 import { expect, it } from "vitest";
 import { LIMITS } from "../../runtime/live/limits.ts";
+import { createViewerRule, VIEWER_RULE } from "../../src/dev/viewer-rule.ts";
 import { rawClient, until, type Dev, useDevAndBrowser } from "./helpers.ts";
 
 let dev: Dev;
@@ -328,4 +329,20 @@ it("issue 12: the UI shows the same recording after a full reload of the app and
   await app.click("#run");
   await until(rows, (r) => r.filter((x) => x.includes("traceJobDone")).length === 8, "4 more, recorded after the reload");
   await context.close();
+});
+
+it("issue 12: the viewer rule, case by case", () => {
+  const rule = createViewerRule(() => ["http://localhost:5173/"]);
+  const conn = (headers: Record<string, string>) => {
+    const socket = {};
+    rule.connected(socket, { headers } as unknown as IncomingMessage);
+    return socket;
+  };
+  expect(rule.refusal(conn({ host: "localhost:5173" }))).toBeNull(); // no Origin: tstrace watch
+  expect(rule.refusal(conn({ host: "localhost:5173", origin: "http://localhost:5173" }))).toBeNull();
+  expect(rule.refusal(conn({ host: "LOCALHOST:5173", origin: "http://localhost:5173" }))).toBeNull();
+  expect(rule.refusal(conn({ host: "localhost:24678", origin: "http://localhost:5173" }))).toBeNull(); // server.hmr.port
+  expect(rule.refusal(conn({ host: "localhost:5173", origin: "http://localhost:3000" }))).toBe(`${VIEWER_RULE}; this connection's origin is "http://localhost:3000"`);
+  expect(rule.refusal(conn({ host: "localhost:5173", origin: "null" }))).not.toBeNull(); // sandboxed frame, file://
+  expect(rule.refusal({})).toMatch(/origin is unknown$/);
 });
