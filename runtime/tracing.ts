@@ -18,8 +18,11 @@
 // `p` shared by several tracepoints, rest parameters or `apply` in `fire`, checks
 // or calls placed before the idle test, or writing `p` when nothing changed.
 //
-// This file imports nothing. Its state lives on `globalThis` under a registered
-// symbol, so a runtime bundled twice (duplicate chunks, HMR) shares one registry.
+// This file imports only pattern.ts (the glob matcher, which imports nothing). Its
+// state lives on `globalThis` under a registered symbol, so a runtime bundled twice
+// (duplicate chunks, HMR) shares one registry.
+
+import { compilePattern, compilePatterns } from "./pattern.ts";
 
 /** Misuse of the tracing API: attach outside the lock, lock twice, and the like. */
 export class TracingError extends Error {
@@ -106,10 +109,10 @@ export class PatternProbe {
   /** @internal */
   constructor(pattern: string | readonly string[], fn: PatternProbeFn) {
     this.pattern = pattern;
-    if (typeof pattern === "string") this.match = compilePattern(pattern);
-    else {
-      const all = pattern.map(compilePattern);
-      this.match = (tp) => all.some((m) => m(tp));
+    try {
+      this.match = typeof pattern === "string" ? compilePattern(pattern) : compilePatterns(pattern);
+    } catch (err) {
+      throw new TracingError(`attach: ${(err as Error).message}`);
     }
     this.fn = fn;
   }
@@ -422,27 +425,6 @@ function settleAll(pending: PromiseLike<unknown>[]): Promise<void> {
   return Promise.allSettled(pending).then((results) => {
     for (const r of results) if (r.status === "rejected") throw r.reason;
   });
-}
-
-/**
- * `*` matches within a path segment and an event name, `**` across `/`.
- * @internal Exported for the live-probing tools, which filter events by the same patterns.
- */
-function compilePattern(pattern: string): (tp: { readonly package: string; readonly name: string }) => boolean {
-  if (typeof pattern !== "string" || pattern === "") throw new TracingError("attach: pattern must be a non-empty string");
-  const full = pattern.includes(":") ? pattern : `${pattern}:*`;
-  let src = "";
-  for (let i = 0; i < full.length; i++) {
-    const c = full[i]!;
-    if (c === "*") {
-      if (full[i + 1] === "*") {
-        src += ".*";
-        i++;
-      } else src += "[^/:]*";
-    } else src += c.replace(/[.+?^${}()|[\]\\]/g, "\\$&");
-  }
-  const re = new RegExp(`^${src}$`);
-  return (tp) => re.test(`${tp.package}:${tp.name}`);
 }
 
 export { lock, unlock, setup, attachProbe, attachChecked, attachByName, attach, tracepoints, defineTracepoint, compilePattern };

@@ -181,7 +181,11 @@ async function main(argv: string[]): Promise<number> {
       return watch(rest, {
         stdout: (t) => process.stdout.write(t),
         stderr: (t) => process.stderr.write(t),
-        stopped: new Promise((r) => process.once("SIGINT", () => r())),
+        // Either signal detaches and writes --out (a terminal's Ctrl-C, a supervisor's kill).
+        stopped: new Promise((r) => {
+          process.once("SIGINT", () => r());
+          process.once("SIGTERM", () => r());
+        }),
       });
     case "help":
     case "--help":
@@ -199,7 +203,7 @@ main(process.argv.slice(2)).then(
   },
   (err) => {
     if (err instanceof UsageError || err instanceof WatchUsageError) {
-      process.stderr.write(`tstrace: ${err.message}\n\n${HELP}`);
+      process.stderr.write(`tstrace: ${err.message} (tstrace help shows the usage)\n`);
       process.exitCode = 2;
     } else {
       process.stderr.write(`${err instanceof PositionedError ? err.message : `tstrace: ${err?.stack ?? err}`}\n`);

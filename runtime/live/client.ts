@@ -24,14 +24,33 @@ const POLL_MS = 500;
 
 type Hot = NonNullable<ImportMeta["hot"]>;
 
+/** How often stack counts are reported while counting. */
+const STACKS_MS = 1000;
+/** Where the page keeps its id across reloads (per tab, as sessionStorage is). */
+const ID_KEY = "unplugin-tracing:page";
+
 function newPageId(): string {
   const c = globalThis.crypto;
   if (typeof c?.randomUUID === "function") return c.randomUUID();
   return `${Date.now().toString(36)}-${Math.random().toString(36).slice(2)}`;
 }
 
+/** The id this tab had before a reload, so the server gives it back its probes and history. */
+function pageId(fresh = false): string {
+  try {
+    const kept = fresh ? null : sessionStorage.getItem(ID_KEY);
+    if (kept !== null && /^[\w-]{1,64}$/.test(kept)) return kept;
+    const id = newPageId();
+    sessionStorage.setItem(ID_KEY, id);
+    return id;
+  } catch {
+    return newPageId(); // storage denied (sandboxed frame): a reload is a new page
+  }
+}
+
 function startClient(hot: Hot): void {
-  const page = newPageId();
+  let page = pageId();
+  let retried = false;
   let online = true;
   let recorder: Recorder | null = null;
   let counter: StackCounter | null = null;
@@ -95,10 +114,18 @@ function startClient(hot: Hot): void {
     }
   }
 
+  /** Sends the stacks counted since the last report (request 0: unasked). */
+  function reportStacks(request = 0): void {
+    const c = counter;
+    if (request === 0 && (c === null || !c.pending)) return;
+    send("unplugin-tracing:stacks", { page, request, stacks: c ? c.take() : [], startWall: c ? c.startWall : Date.now(), durationMs: c ? c.durationMs : 0 });
+  }
+
   function configure(next: ConfigureMessage): void {
     const same = next.stacks === state.stacks && next.patterns.length === state.patterns.length && next.patterns.every((p, i) => p === state.patterns[i]);
     if (same) return;
     flush();
+    reportStacks();
     recorder?.stop();
     recorder = null;
     counter?.stop();
@@ -128,14 +155,26 @@ function startClient(hot: Hot): void {
     guard((data: unknown) => {
       const msg = checkCollect(data);
       if (typeof msg === "string") throw new Error(msg);
-      const c = counter;
-      send("unplugin-tracing:stacks", {
-        page,
-        request: msg.request,
-        stacks: c ? c.stacks() : [],
-        startWall: c ? c.startWall : Date.now(),
-        durationMs: c ? c.durationMs : 0,
-      });
+      reportStacks(msg.request);
+    }),
+  );
+  hot.on(
+    "unplugin-tracing:error",
+    guard((data: unknown) => {
+      // Another connection holds this id: the socket of the load before a reload whose
+      // close the server has not seen yet (ask again, once), or another tab (a
+      // duplicated tab copies sessionStorage): then take a new id.
+      const d = data as { event?: unknown; message?: unknown } | null;
+      if (d?.event === "unplugin-tracing:hello" && typeof d.message === "string" && d.message.includes("belongs to another connection")) {
+        if (!retried) {
+          retried = true;
+          setTimeout(guard(() => (hello(), report(true))), 500);
+          return;
+        }
+        page = pageId(true);
+        hello();
+        report(true);
+      }
     }),
   );
   hot.on("vite:ws:disconnect", () => {
@@ -153,6 +192,9 @@ function startClient(hot: Hot): void {
   hello();
   report(true);
   setInterval(guard(() => report()), POLL_MS);
+  setInterval(guard(() => reportStacks()), STACKS_MS);
+  // A reload or a navigation: send what is buffered; the server keeps it for the next load.
+  addEventListener("pagehide", guard(() => (flush(), reportStacks())));
 }
 
 if (import.meta.hot) {

@@ -3,10 +3,20 @@
 // events. Types only: the page client, the server and the UI all import this file,
 // and nothing else from each other.
 //
-// page   --hello/tracepoints/events/stacks/error-->  server
-// server --attach/detach/profile-->                  page
-// viewer --watch/attach/detach/profile-->            server
-// server --pages/tracepoints/events/profile-data/error--> viewer
+// page   --hello/tracepoints/events/stacks/page-error-->  server
+// server --configure/collect/error-->                     page
+// viewer --watch/attach/detach/profile-->                 server
+// server --pages/page/page-gone/page-tracepoints/page-events/attached/profile-data/error--> viewer
+//
+// The server keeps each page's state (patterns, stack counts, a history bounded in
+// bytes) under the page's id, which the page keeps across reloads (sessionStorage):
+// a page that reloads comes back as the same page, with its probes, and a viewer
+// that reloads gets the same recording. Limits are in runtime/live/limits.ts.
+//
+// Who may act as a viewer (watch, attach, detach, profile): a connection from the
+// dev server's own origin (the UI at /__tracing/ and the app's pages) or one that
+// sends no Origin header (a non-browser client such as `tstrace watch`). A page of
+// another origin (another localhost port) is refused with an error.
 //
 // Every message is validated by its receiver (src/dev/validate.ts on the server,
 // runtime/live/commands.ts in the page). Nothing in a message is ever evaluated as
@@ -55,6 +65,21 @@ export interface PageInfo {
   failures: number;
   /** Events received from the page so far. */
   received: number;
+  // The fields below are set by the server (always); optional so that saved
+  // recordings and older peers need not invent them.
+  /** Whether the page's socket is open; false while it reloads (kept LIMITS.pageGraceMs). */
+  connected?: boolean;
+  /** How many times this page has loaded: 1, plus one per reload. */
+  loads?: number;
+  /** Attached patterns that match none of the page's tracepoints (yet). */
+  unmatched?: string[];
+  /** Events the server keeps for the page (its history), and their bytes of JSON. */
+  kept?: number;
+  keptBytes?: number;
+  /** Events the server dropped from the page's history to stay within its byte limits. */
+  evicted?: number;
+  /** Stack samples the server holds for the page's profile (0: nothing to download). */
+  samples?: number;
 }
 
 /** A distinct stack and how often events fired from it (as runtime/profile.ts counts). */
@@ -84,6 +109,11 @@ export interface EventsMessage {
   dropped: number;
   failures: number;
 }
+/**
+ * The stacks the page counted since its previous stacks message (the server adds
+ * them up). `request` answers a collect; 0 is a report the page sends on its own
+ * (before its patterns change, and every second while counting).
+ */
 export interface StacksMessage {
   page: string;
   request: number;
@@ -102,6 +132,13 @@ export interface PageErrorMessage {
 export interface WatchMessage {
   /** Send the events kept for each page first. @default true */
   history?: boolean;
+  /**
+   * The viewer's own id (letters, digits, `_`, `-`; at most 64), kept across its
+   * reloads: the attachments of a named viewer outlive its socket by
+   * LIMITS.viewerGraceMs and a watch with the same id takes them back. Without it
+   * (`tstrace watch`), they are released when the socket closes.
+   */
+  viewer?: string;
 }
 /** `page` is a page id, or `"*"` for every page, now and those that connect later. */
 export interface AttachMessage {
@@ -132,8 +169,25 @@ export interface CollectMessage {
 
 // --- server -> viewer --------------------------------------------------------
 
+/** Every page: the answer to watch. Changes follow as `page` and `page-gone`. */
 export interface PagesMessage {
   pages: PageInfo[];
+}
+/** One page was added or changed (sent at most every 100 ms per page). */
+export interface PageMessage {
+  page: PageInfo;
+}
+/** A page is gone (its tab closed, or it did not come back from a reload in time). */
+export interface PageGoneMessage {
+  page: string;
+}
+/** The answer to attach: which of the patterns match no tracepoint yet. */
+export interface AttachedMessage {
+  /** A page id, or `"*"`. */
+  page: string;
+  patterns: string[];
+  /** Patterns that match none of the tracepoints of the pages attached to (yet). */
+  unmatched: string[];
 }
 export interface ViewerEventsMessage {
   page: string;
@@ -148,6 +202,8 @@ export interface ProfileDataMessage {
   request: number;
   /** A gzipped pprof profile, base64. */
   base64: string;
+  /** Samples in it (0: stack counting was off, or nothing fired). */
+  samples: number;
 }
 export interface ErrorMessage {
   /** The message that was refused, if known. */
@@ -169,6 +225,9 @@ export interface Messages {
   "unplugin-tracing:configure": ConfigureMessage;
   "unplugin-tracing:collect": CollectMessage;
   "unplugin-tracing:pages": PagesMessage;
+  "unplugin-tracing:page": PageMessage;
+  "unplugin-tracing:page-gone": PageGoneMessage;
+  "unplugin-tracing:attached": AttachedMessage;
   "unplugin-tracing:page-tracepoints": TracepointsMessage;
   "unplugin-tracing:page-events": ViewerEventsMessage;
   "unplugin-tracing:profile-data": ProfileDataMessage;

@@ -1,7 +1,9 @@
 // Counts the stacks a page's events fire from, for the pprof profile the dev server
 // writes (the page sends raw counts; the server encodes them, so the page never
-// loads pprof-format). Bounded like runtime/profile.ts: new stacks beyond the limit
-// are counted as dropped. Only observes: failures are counted, never thrown.
+// loads pprof-format). The page sends what it counted since its last report
+// (`take()`) and the server adds them up, so new patterns and reloads lose nothing.
+// Bounded like runtime/profile.ts: new stacks beyond the limit are counted as
+// dropped. Only observes: failures are counted, never thrown.
 
 import { ProbeGroup, attach, setup, type Tracepoint } from "../tracing.ts";
 import { captureStack } from "../stacks.ts";
@@ -37,6 +39,17 @@ export class StackCounter {
 
   stacks(): WireStack[] {
     return [...this.#stacks.values()];
+  }
+
+  /** The stacks counted since the last take, which starts a new count. */
+  take(): WireStack[] {
+    const out = [...this.#stacks.values()];
+    this.#stacks.clear();
+    return out;
+  }
+
+  get pending(): boolean {
+    return this.#stacks.size > 0;
   }
 
   stop(): void {

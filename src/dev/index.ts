@@ -41,7 +41,8 @@ export function devServerHooks(options: { readonly live: boolean }, state: LiveS
       };
       const hub = createHub({ encodeProfile: (msg) => encodeProfile(msg, mapOf) });
       state.hub = hub;
-      const unbind = bindChannel(server.ws as unknown as Socket, hub, config.logger);
+      const servedAt = () => [...(server.resolvedUrls?.local ?? []), ...(server.resolvedUrls?.network ?? []), ...(config.server.origin ? [config.server.origin] : [])];
+      const unbind = bindChannel(server.ws as unknown as Socket, hub, config.logger, servedAt);
       server.middlewares.use(createUiMiddleware(base));
       const printUrls = server.printUrls.bind(server);
       server.printUrls = () => {

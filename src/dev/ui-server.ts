@@ -13,7 +13,7 @@ const here = dirname(fileURLToPath(import.meta.url));
 /** dist/ when running from it, else the dist/ next to the sources (tests run from src). */
 const distRoot = existsSync(join(here, "ui", "main.js")) ? join(here, "..", "..") : join(here, "..", "..", "dist");
 
-const MODULE = /^(src\/dev\/ui\/[a-z-]+\.js|runtime\/trace-events\.js|runtime\/live\/(?:limits|format)\.js)$/;
+const MODULE = /^(src\/dev\/ui\/[a-z-]+\.js|runtime\/(?:trace-events|pattern)\.js|runtime\/live\/(?:limits|format)\.js)$/;
 
 export const UI_PATH = "__tracing/";
 

@@ -101,8 +101,11 @@ export const checks: { [K in keyof Messages]?: Check<Messages[K]> } = {
   },
   "unplugin-tracing:watch": (d): WatchMessage | string => {
     if (d === undefined || d === null) return {};
-    if (!isRecord(d) || (d.history !== undefined && typeof d.history !== "boolean")) return "want { history?: boolean }";
-    return d.history === undefined ? {} : { history: d.history };
+    if (!isRecord(d) || (d.history !== undefined && typeof d.history !== "boolean") || (d.viewer !== undefined && !isId(d.viewer))) return "want { history?: boolean, viewer?: id }";
+    const msg: WatchMessage = {};
+    if (d.history !== undefined) msg.history = d.history as boolean;
+    if (d.viewer !== undefined) msg.viewer = d.viewer as string;
+    return msg;
   },
   "unplugin-tracing:attach": (d): AttachMessage | string => {
     if (!isRecord(d) || !isPageRef(d.page)) return 'want { page: id or "*", patterns, stacks? }';

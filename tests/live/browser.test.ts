@@ -6,6 +6,7 @@ import { gunzipSync } from "node:zlib";
 import { Profile } from "pprof-format";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, expect, it } from "vitest";
+import { LIMITS } from "../../runtime/live/limits.ts";
 import { launch, screenshot, startDev, until, type Dev } from "./helpers.ts";
 
 let dev: Dev;
@@ -159,12 +160,14 @@ it("issue 6: pause, clear, and a page that reloads comes back with its probes; a
 
   const before = await ui.locator("#pages li[data-page]").getAttribute("data-page");
   await app.reload();
-  await until(() => ui.locator("#pages li[data-page]").evaluateAll((els) => els.map((e) => (e as HTMLElement).dataset.page)), (ids) => ids.length === 1 && ids[0] !== before, "the reloaded page, alone");
+  // Issue 12: the page keeps its id across the reload (sessionStorage), so the server gives it back its probes.
+  await until(() => ui.locator("#pages li[data-page]").evaluateAll((els) => els.map((e) => (e as HTMLElement).dataset.page)), (ids) => ids.length === 1 && ids[0] === before, "the reloaded page, alone");
   await ui.locator("#patterns .chip", { hasText: "src/jobs:*" }).waitFor();
   await app.click("#run");
   await until(rowTexts, (r) => r.filter((x) => x.includes("traceJobDone")).length === 4, "events after the reload");
 
+  // A closed tab is kept for LIMITS.pageGraceMs (it might be reloading), then it is gone.
   await app.close();
-  await ui.locator("#pages li.empty").waitFor();
+  await ui.locator("#pages li.empty").waitFor({ timeout: LIMITS.pageGraceMs + 5000 });
   expect(dev.server.environments.client.hot).toBeTruthy();
 });

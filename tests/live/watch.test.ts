@@ -1,5 +1,7 @@
 // Issue 6: `tstrace watch` against a running dev server, with a page driven in Chromium.
 import { spawn } from "node:child_process";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -72,4 +74,52 @@ it("issue 6: tstrace watch --page waits for a matching page and prints plain lin
   expect(stdout).toMatch(/^\d\d:\d\d:\d\d\.\d{3} src\/chat:traceMessage from="JP" text="hello"\n$/);
   child.kill("SIGINT");
   expect(await exited).toBe(0);
+});
+
+it("issue 12: tstrace watch notes patterns that match nothing yet, and writes --out on SIGTERM", async () => {
+  const page = await browser.newPage();
+  await page.goto(dev.url);
+  const out = join(mkdtempSync(join(tmpdir(), "tstrace-watch-")), "trace.json");
+  const child = spawn(process.execPath, [cli, "watch", dev.url, "nonexistent:*", "src/jobs:traceJobDone", "--out", out], { stdio: ["ignore", "pipe", "pipe"] });
+  let stdout = "";
+  let stderr = "";
+  child.stdout.on("data", (d) => (stdout += d));
+  child.stderr.on("data", (d) => (stderr += d));
+  const exited = new Promise<number | null>((r) => child.on("exit", (code) => r(code)));
+  await until(() => stderr, (s) => s.includes("note:"), "the note");
+  expect(stderr).toContain("tstrace: note: nothing matches nonexistent:* yet (on any page); watching for tracepoints that load later\n");
+  await page.click("#run");
+  await until(() => stdout.split("\n").filter(Boolean), (l) => l.length === 4, "four lines");
+  child.kill("SIGTERM");
+  expect(await exited).toBe(0);
+  expect(stderr).toContain(`wrote 4 events to ${out}`);
+  expect(JSON.parse(readFileSync(out, "utf8")).traceEvents.filter((e: { ph: string }) => e.ph === "i")).toHaveLength(4);
+  await page.close();
+});
+
+it("issue 12: tstrace watch says in one line what is wrong with the URL or the arguments", async () => {
+  const run = (...args: string[]) =>
+    new Promise<{ code: number | null; stderr: string }>((resolve) => {
+      const child = spawn(process.execPath, [cli, "watch", ...args], { stdio: ["ignore", "ignore", "pipe"] });
+      let stderr = "";
+      child.stderr.on("data", (d) => (stderr += d));
+      child.on("exit", (code) => resolve({ code, stderr }));
+    });
+  // A port nothing listens on: the dev server's own port once it is closed is not at hand, so port 1.
+  const dead = await run("http://127.0.0.1:1/", "src:*");
+  expect(dead).toEqual({ code: 1, stderr: "tstrace: watch: cannot connect to http://127.0.0.1:1/: connect ECONNREFUSED 127.0.0.1:1\n" });
+  const notHttp = await run("ftp://example/", "src:*");
+  expect(notHttp).toEqual({ code: 2, stderr: "tstrace: watch: ftp://example/: want the dev server's http:// or https:// URL (tstrace help shows the usage)\n" });
+  const noPattern = await run(dev.url);
+  expect(noPattern).toEqual({ code: 2, stderr: "tstrace: watch: want a dev server URL and at least one pattern (tstrace help shows the usage)\n" });
+  const badOption = await run(dev.url, "src:*", "--colour");
+  expect(badOption).toEqual({ code: 2, stderr: "tstrace: watch: unknown option --colour (tstrace help shows the usage)\n" });
+  // A web server that is not a Vite dev server.
+  const plain = createServer((_req, res) => res.end("hello"));
+  await new Promise<void>((r) => plain.listen(0, "127.0.0.1", r));
+  const url = `http://127.0.0.1:${(plain.address() as AddressInfo).port}/`;
+  const notVite = await run(url, "src:*");
+  plain.close();
+  expect(notVite.code).toBe(1);
+  expect(notVite.stderr).toBe(`tstrace: watch: cannot connect to ${url}: ${url.replace("http", "ws")}: the server answered 200 instead of switching to a websocket (is it a Vite dev server with HMR on?)\n`);
 });

@@ -163,7 +163,18 @@ function fileName(p: PageInfo, ext: string): string {
 
 function wire(src: Source): void {
   pagesOf.set(src, []);
-  src.on("unplugin-tracing:pages", (m) => {
+  // The full list comes once (on watch); then one page at a time as it changes.
+  src.on("unplugin-tracing:pages", (m) => setPages(m.pages));
+  src.on("unplugin-tracing:page", (m) => {
+    const list = [...(pagesOf.get(src) ?? [])];
+    const i = list.findIndex((p) => p.id === m.page.id);
+    if (i >= 0) list[i] = m.page;
+    else list.push(m.page);
+    setPages(list);
+  });
+  src.on("unplugin-tracing:page-gone", (m) => setPages((pagesOf.get(src) ?? []).filter((p) => p.id !== m.page)));
+  function setPages(list: PageInfo[]): void {
+    const m = { pages: list };
     const before = current();
     pagesOf.set(src, m.pages);
     // Live pages first, then saved recordings.
@@ -186,7 +197,7 @@ function wire(src: Source): void {
     }
     for (const id of stores.keys()) if (id !== selected && !pages.some((p) => p.id === id)) stores.delete(id);
     if (!src.readOnly) status(`connected · ${m.pages.length} page${m.pages.length === 1 ? "" : "s"}`, true);
-  });
+  }
   src.on("unplugin-tracing:page-tracepoints", (m) => {
     tracepoints.set(m.page, m.tracepoints);
     if (m.page === selected) renderSide();
@@ -206,17 +217,45 @@ function wire(src: Source): void {
       if (src.readOnly) renderSide();
     }
   });
+  // A pattern that matches nothing (yet) says so instead of passing in silence.
+  src.on("unplugin-tracing:attached", (m) => {
+    if (m.unmatched.length > 0) notice(`nothing matches ${m.unmatched.join(" ")} yet: it stays attached for modules that load later`, false);
+  });
   src.on("unplugin-tracing:profile-data", (m) => {
     const bytes = Uint8Array.from(atob(m.base64), (c) => c.charCodeAt(0));
     const p = pages.find((x) => x.id === m.page);
     download(p ? fileName(p, "pb.gz") : "profile.pb.gz", new Blob([bytes], { type: "application/octet-stream" }));
   });
   src.on("unplugin-tracing:error", (m) => {
+    // Another connection holds this viewer id: this tab's own socket before a reload
+    // (ask again, once) or a duplicated tab (sessionStorage is copied): take a new one.
+    if (m.event === "unplugin-tracing:watch" && m.message.includes("in use by another connection")) {
+      const fresh = watchRetried;
+      watchRetried = true;
+      setTimeout(() => src.send("unplugin-tracing:watch", { history: true, viewer: viewerId(fresh) }), fresh ? 0 : 500);
+      return;
+    }
     console.warn(`unplugin-tracing: ${m.event ?? ""} ${m.message}`);
     status(`error: ${m.message}`, false);
   });
   src.on("vite:ws:disconnect", () => status("disconnected from the dev server", false));
-  src.send("unplugin-tracing:watch", { history: true });
+  src.send("unplugin-tracing:watch", src.readOnly ? { history: true } : { history: true, viewer: viewerId() });
+}
+
+let watchRetried = false;
+
+/** This tab's viewer id, kept across reloads so the server keeps what it attached meanwhile. */
+function viewerId(fresh = false): string {
+  const key = "unplugin-tracing:viewer";
+  try {
+    const kept = fresh ? null : sessionStorage.getItem(key);
+    if (kept !== null && /^[\w-]{1,64}$/.test(kept)) return kept;
+    const id = crypto.randomUUID();
+    sessionStorage.setItem(key, id);
+    return id;
+  } catch {
+    return crypto.randomUUID();
+  }
 }
 
 $("notice-close").addEventListener("click", () => notice("", false));
