@@ -1,0 +1,90 @@
+// The timeline's rows: one group per task (as the recorder draws one track per task),
+// in it one lane per span definition that has slices and one lane per event
+// (`package:event`), in the order they first fired. No cap: the timeline scrolls.
+
+import { pairSpans, stack, type Slice, type SpanDef } from "./spans.ts";
+import type { Row } from "./store.ts";
+
+export interface EventLane {
+  kind: "events";
+  label: string;
+  /** The lane's events, ascending time; halves of drawn slices are not repeated here. */
+  rows: Row[];
+}
+
+export interface SpanLane {
+  kind: "spans";
+  label: string;
+  /** Sorted by start. */
+  slices: Slice[];
+  depth: number;
+}
+
+export type Lane = EventLane | SpanLane;
+
+export interface Group {
+  /** `main`, or `worker #3` for task 3. */
+  label: string;
+  taskId: number;
+  lanes: Lane[];
+}
+
+export interface Layout {
+  groups: Group[];
+  /** Time of the first and the last shown event (a slice's end included). */
+  lo: number;
+  hi: number;
+  count: number;
+}
+
+export const taskLabel = (t: { id: number; name: string }) => (t.id === 1 ? t.name : `${t.name} #${t.id}`);
+
+export function layout(rows: readonly Row[], defs: readonly SpanDef[]): Layout {
+  const { slices, paired } = pairSpans(rows, defs);
+  const groups = new Map<number, Group & { byKey: Map<string, Lane> }>();
+  const groupOf = (t: Row["task"]) => {
+    let g = groups.get(t.id);
+    if (g === undefined) groups.set(t.id, (g = { label: taskLabel(t), taskId: t.id, lanes: [], byKey: new Map() }));
+    return g;
+  };
+  // Span lanes first in each group, then events.
+  slices.forEach((list) => {
+    for (const s of list) {
+      const g = groupOf(s.begin.task);
+      let lane = g.byKey.get(`\0${s.name}`) as SpanLane | undefined;
+      if (lane === undefined) {
+        lane = { kind: "spans", label: s.name, slices: [], depth: 0 };
+        g.byKey.set(`\0${s.name}`, lane);
+        g.lanes.push(lane);
+      }
+      lane.slices.push(s);
+    }
+  });
+  let lo = Infinity;
+  let hi = -Infinity;
+  for (const r of rows) {
+    if (r.time < lo) lo = r.time;
+    if (r.time > hi) hi = r.time;
+    if (paired.has(r)) continue;
+    const g = groupOf(r.task);
+    let lane = g.byKey.get(r.key) as EventLane | undefined;
+    if (lane === undefined) {
+      lane = { kind: "events", label: r.key, rows: [] };
+      g.byKey.set(r.key, lane);
+      g.lanes.push(lane);
+    }
+    lane.rows.push(r);
+  }
+  for (const g of groups.values()) {
+    g.lanes.sort((a, b) => (a.kind === b.kind ? 0 : a.kind === "spans" ? -1 : 1));
+    for (const l of g.lanes) {
+      if (l.kind === "events") l.rows.sort((a, b) => a.time - b.time);
+      else {
+        stack(l.slices);
+        for (const s of l.slices) if (s.depth + 1 > l.depth) l.depth = s.depth + 1;
+      }
+    }
+  }
+  const list = [...groups.values()].sort((a, b) => a.taskId - b.taskId).map(({ byKey: _, ...g }) => g);
+  return { groups: list, lo: rows.length ? lo : 0, hi: rows.length ? hi : 1, count: rows.length };
+}
