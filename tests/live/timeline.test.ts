@@ -183,7 +183,7 @@ it("issue 12: a span defined in the UI pairs the live app's requests and respons
   // Paired halves leave the event lanes; the jobs stay.
   expect((await lanes()).map((l) => l.lane)).toEqual(["traceRequest → traceResponse (by id)", "src/jobs:traceJobStart", "src/jobs:traceJobDone"]);
   await ui.waitForTimeout(300);
-  await screenshot(ui, "docs/live-ui.png");
+  await screenshot(ui, "docs/live-ui-spans.png");
 });
 
 it("issue 12: from 900 px wide every control is on screen, the toolbar on one line", async () => {

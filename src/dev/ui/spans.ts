@@ -19,6 +19,8 @@ export interface SpanDef {
 
 export interface Slice {
   name: string;
+  /** The argument that paired it, if any. */
+  by: string | undefined;
   begin: Row;
   end: Row;
   /** Row of nesting in its lane, 0 on top (set by `stack`). */
@@ -60,7 +62,7 @@ export function pairSpans(rows: Iterable<Row>, defs: readonly SpanDef[]): { slic
       if (r.key === d.end) {
         const b = m.get(k)?.pop();
         if (b !== undefined) {
-          slices[i]!.push({ name: spanName(d), begin: b, end: r, depth: 0 });
+          slices[i]!.push({ name: spanName(d), by: d.by, begin: b, end: r, depth: 0 });
           paired.add(b).add(r);
           if (m.get(k)!.length === 0) m.delete(k);
           return;

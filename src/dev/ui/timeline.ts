@@ -294,7 +294,8 @@ export class Timeline {
       g.globalAlpha = 1;
       if (x1 - x0 > 40) {
         g.fillStyle = th.bg;
-        const label = `${s.name.replace(/ \(by .*\)$/, "")} ${formatDuration(s.end.time - s.begin.time)}`;
+        // Paired by an argument, a slice is named by its value (the lane names the span).
+        const label = `${s.by === undefined ? s.name : `${s.by}=${JSON.stringify(s.begin.args[s.by])}`} ${formatDuration(s.end.time - s.begin.time)}`;
         const left = Math.max(x0, x(v.start));
         g.fillText(ellipsize(g, label, x1 - left - 8, true), left + 4, top + (LANE - 2) / 2 + 1);
       }
