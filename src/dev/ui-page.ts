@@ -130,6 +130,12 @@ export function uiPage(base: string): string {
   </form>
   <div class="field-error" id="span-error" role="alert"></div>
   <div class="chips" id="spans"></div>
+  <h2>Lanes</h2>
+  <form class="span" id="group-form" title="The timeline groups lanes by task; in a browser every event is on main, so an argument such as a worker number can tell them apart">
+    <input type="text" id="group-by" placeholder="group by task, or by an argument (e.g. worker)" autocomplete="off" spellcheck="false">
+    <button id="group-apply">Group</button>
+  </form>
+  <div class="field-error" id="group-error" role="alert"></div>
   <h2>Tracepoints</h2>
   <div id="tracepoints" class="empty">—</div>
 </aside>

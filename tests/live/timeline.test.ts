@@ -186,6 +186,26 @@ it("issue 12: a span defined in the UI pairs the live app's requests and respons
   await screenshot(ui, "docs/live-ui-spans.png");
 });
 
+it("issue 12: in a browser, where every event is on main, lanes can be grouped by an argument (one group per worker)", async () => {
+  await ui.fill("#group-by", "worker");
+  await ui.click("#group-apply");
+  const groups = await until(
+    async () => [...new Set((await lanes()).map((l) => l.task))],
+    (g) => g.length === 3,
+    "a group per worker",
+  );
+  // Workers in the order they first fired; the requests, which carry no worker, last.
+  expect(groups).toEqual(["worker=1", "worker=2", "(no worker)"]);
+  expect((await lanes()).filter((l) => l.task === "worker=1").map((l) => l.lane)).toEqual(["src/jobs:traceJobStart", "src/jobs:traceJobDone"]);
+  await ui.fill("#group-by", "bad name!");
+  await ui.click("#group-apply");
+  await ui.locator("#group-error", { hasText: "group by an argument name" }).waitFor();
+  await ui.fill("#group-by", "");
+  await ui.click("#group-apply");
+  await until(async () => [...new Set((await lanes()).map((l) => l.task))], (g) => g.join() === "main", "back to tasks");
+  expect(await ui.locator("#group-error").innerText()).toBe("");
+});
+
 it("issue 12: from 900 px wide every control is on screen, the toolbar on one line", async () => {
   await ui.setViewportSize({ width: 900, height: 700 });
   const boxes = await ui.locator(".toolbar > *, #open-label, #attach-button, #span-add").evaluateAll((els) => els.map((e) => e.getBoundingClientRect().toJSON()));

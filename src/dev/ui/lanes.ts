@@ -1,6 +1,8 @@
 // The timeline's rows: one group per task (as the recorder draws one track per task),
-// in it one lane per span definition that has slices and one lane per event
-// (`package:event`), in the order they first fired. No cap: the timeline scrolls.
+// or per value of an argument the user names (a browser has one task, but a worker
+// number or a connection id tells the same story), in it one lane per span definition
+// that has slices and one lane per event (`package:event`), in the order they first
+// fired. No cap: the timeline scrolls.
 
 import { pairSpans, stack, type Slice, type SpanDef } from "./spans.ts";
 import type { Row } from "./store.ts";
@@ -23,9 +25,10 @@ export interface SpanLane {
 export type Lane = EventLane | SpanLane;
 
 export interface Group {
-  /** `main`, or `worker #3` for task 3. */
+  /** `main`, or `worker #3` for task 3; `worker=2` grouped by an argument. */
   label: string;
-  taskId: number;
+  /** Sort key: the task id, or the order the argument's value first appeared. */
+  order: number;
   lanes: Lane[];
 }
 
@@ -39,18 +42,25 @@ export interface Layout {
 
 export const taskLabel = (t: { id: number; name: string }) => (t.id === 1 ? t.name : `${t.name} #${t.id}`);
 
-export function layout(rows: readonly Row[], defs: readonly SpanDef[]): Layout {
+/** `by`: an argument name to group lanes by instead of the task; events without it go to `(no by)`. */
+export function layout(rows: readonly Row[], defs: readonly SpanDef[], by = ""): Layout {
   const { slices, paired } = pairSpans(rows, defs);
-  const groups = new Map<number, Group & { byKey: Map<string, Lane> }>();
-  const groupOf = (t: Row["task"]) => {
-    let g = groups.get(t.id);
-    if (g === undefined) groups.set(t.id, (g = { label: taskLabel(t), taskId: t.id, lanes: [], byKey: new Map() }));
+  const groups = new Map<string, Group & { byKey: Map<string, Lane> }>();
+  const groupOf = (r: Row) => {
+    const known = by !== "" && by in r.args;
+    const key = by === "" ? `t${r.task.id}` : known ? `a${JSON.stringify(r.args[by])}` : "none";
+    let g = groups.get(key);
+    if (g === undefined) {
+      const label = by === "" ? taskLabel(r.task) : known ? `${by}=${JSON.stringify(r.args[by])}` : `(no ${by})`;
+      const order = by === "" ? r.task.id : known ? groups.size : Number.MAX_SAFE_INTEGER;
+      groups.set(key, (g = { label, order, lanes: [], byKey: new Map() }));
+    }
     return g;
   };
   // Span lanes first in each group, then events.
   slices.forEach((list) => {
     for (const s of list) {
-      const g = groupOf(s.begin.task);
+      const g = groupOf(s.begin);
       let lane = g.byKey.get(`\0${s.name}`) as SpanLane | undefined;
       if (lane === undefined) {
         lane = { kind: "spans", label: s.name, slices: [], depth: 0 };
@@ -66,7 +76,7 @@ export function layout(rows: readonly Row[], defs: readonly SpanDef[]): Layout {
     if (r.time < lo) lo = r.time;
     if (r.time > hi) hi = r.time;
     if (paired.has(r)) continue;
-    const g = groupOf(r.task);
+    const g = groupOf(r);
     let lane = g.byKey.get(r.key) as EventLane | undefined;
     if (lane === undefined) {
       lane = { kind: "events", label: r.key, rows: [] };
@@ -85,6 +95,6 @@ export function layout(rows: readonly Row[], defs: readonly SpanDef[]): Layout {
       }
     }
   }
-  const list = [...groups.values()].sort((a, b) => a.taskId - b.taskId).map(({ byKey: _, ...g }) => g);
+  const list = [...groups.values()].sort((a, b) => a.order - b.order).map(({ byKey: _, ...g }) => g);
   return { groups: list, lo: rows.length ? lo : 0, hi: rows.length ? hi : 1, count: rows.length };
 }

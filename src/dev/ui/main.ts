@@ -51,6 +51,7 @@ let lastTyped = "";
 const table = new EventTable($("rows"), $("spacer"));
 const timeline = new Timeline($<HTMLCanvasElement>("timeline"), $("tip"), $("timeline-lanes"));
 timeline.spans = settings.spans;
+timeline.groupBy = settings.groupBy;
 table.onView = (a, b) => {
   timeline.band = [a, b];
   timeline.update();
@@ -405,6 +406,16 @@ $("span-form").addEventListener("submit", (ev) => {
   if (why !== null) return fieldError("span", why);
   fieldError("span", "");
   if (!settings.spans.some((x) => sameSpan(x, d))) setSpans([...settings.spans, d]);
+});
+$<HTMLInputElement>("group-by").value = settings.groupBy;
+$("group-form").addEventListener("submit", (ev) => {
+  ev.preventDefault();
+  const by = $<HTMLInputElement>("group-by").value.trim();
+  if (by !== "" && !/^[\w$]+$/.test(by)) return ($("group-error").textContent = `group by an argument name, not ${JSON.stringify(by.slice(0, 40))}`), undefined;
+  $("group-error").textContent = "";
+  settings.groupBy = timeline.groupBy = by;
+  save();
+  timeline.invalidate();
 });
 let filterTimer: ReturnType<typeof setTimeout> | undefined;
 function applyFilter(): void {

@@ -1,6 +1,6 @@
 // What this UI tab remembers across a reload of itself (sessionStorage, so per tab):
 // the patterns it attached per page URL, whether it counted stacks there, its span
-// definitions, the filter and the page it showed. The recording itself comes back
+// definitions, how lanes are grouped, the filter and the page it showed. The recording itself comes back
 // from the dev server's history.
 
 import type { SpanDef } from "./spans.ts";
@@ -12,13 +12,15 @@ export interface Settings {
   stacks: string[];
   spans: SpanDef[];
   filter: string;
+  /** Argument the timeline groups lanes by; "" : by task. */
+  groupBy: string;
   /** URL of the page shown. */
   page: string;
 }
 
 const KEY = "unplugin-tracing.ui.v1";
 
-const empty = (): Settings => ({ patterns: {}, stacks: [], spans: [], filter: "", page: "" });
+const empty = (): Settings => ({ patterns: {}, stacks: [], spans: [], filter: "", groupBy: "", page: "" });
 
 export function loadSettings(): Settings {
   try {
@@ -31,7 +33,7 @@ export function loadSettings(): Settings {
     const spans = Array.isArray(r.spans)
       ? r.spans.filter((s): s is SpanDef => typeof s?.begin === "string" && typeof s?.end === "string" && (s.by === undefined || typeof s.by === "string") && (s.name === undefined || typeof s.name === "string"))
       : [];
-    return { patterns, stacks: strs(r.stacks), spans, filter: typeof r.filter === "string" ? r.filter : "", page: typeof r.page === "string" ? r.page : "" };
+    return { patterns, stacks: strs(r.stacks), spans, filter: typeof r.filter === "string" ? r.filter : "", groupBy: typeof r.groupBy === "string" ? r.groupBy : "", page: typeof r.page === "string" ? r.page : "" };
   } catch {
     return empty();
   }

@@ -35,6 +35,8 @@ const DARK = ["#6ea1ff", "#34d399", "#fb923c", "#a78bfa", "#f472b6", "#22d3ee", 
 export class Timeline {
   store: EventStore | null = null;
   spans: readonly SpanDef[] = [];
+  /** Group lanes by this argument instead of by task ("" : by task). */
+  groupBy = "";
   /** The page's `timeOrigin` (0: unknown), for clock times in the details. */
   timeOrigin = 0;
   /** What to say when nothing is shown (set by the UI, which knows why). */
@@ -107,11 +109,11 @@ export class Timeline {
 
   #layoutNow(): Layout {
     const s = this.store;
-    const key = s === null ? "" : `${s.first}:${s.rows.length}:${s.size}:${s.version}:${JSON.stringify(this.spans)}`;
+    const key = s === null ? "" : `${s.first}:${s.rows.length}:${s.size}:${s.version}:${JSON.stringify(this.spans)}:${this.groupBy}`;
     if (this.#layout === null || key !== this.#layoutKey) {
       const rows: Row[] = [];
       if (s !== null) for (let i = 0; i < s.size; i++) rows.push(s.at(i)!);
-      this.#layout = layout(rows, this.spans);
+      this.#layout = layout(rows, this.spans, this.groupBy);
       this.#layoutKey = key;
       const hi = Math.max(this.#layout.hi, ...this.#layout.groups.flatMap((g) => g.lanes.flatMap((l) => (l.kind === "spans" ? l.slices.map((x) => x.end.time) : []))));
       this.view.setBounds(this.#layout.lo, hi);
