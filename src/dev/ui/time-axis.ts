@@ -27,7 +27,7 @@ export function ticks(start: number, end: number, width: number, spacing = 90): 
 /** `t` milliseconds as a label with the precision `step` needs: `250 µs`, `12.5 ms`, `1.25 s`. */
 export function formatSpan(t: number, step: number): string {
   const abs = Math.abs(step);
-  if (abs < 1) return `${trim(t * 1000, decimals(abs * 1000))} µs`;
+  if (abs < 0.1) return `${trim(t * 1000, decimals(abs * 1000))} µs`;
   if (abs < 1000) return `${trim(t, decimals(abs))} ms`;
   return `${trim(t / 1000, decimals(abs / 1000))} s`;
 }
