@@ -182,6 +182,10 @@ it("issue 12: a span defined in the UI pairs the live app's requests and respons
   expect(lane).toMatchObject({ task: "main", lane: "traceRequest → traceResponse (by id)", count: "4" });
   // Paired halves leave the event lanes; the jobs stay.
   expect((await lanes()).map((l) => l.lane)).toEqual(["traceRequest → traceResponse (by id)", "src/jobs:traceJobStart", "src/jobs:traceJobDone"]);
+  // Download trace writes them as slices, for Perfetto UI and DevTools too.
+  const [dl] = await Promise.all([ui.waitForEvent("download"), ui.click("#trace")]);
+  const written = JSON.parse(readFileSync((await dl.path())!, "utf8")).traceEvents.filter((e: { ph: string }) => e.ph === "X");
+  expect(written.map((e: { name: string; args: { begin: { args: { id: number } } } }) => [e.name, e.args.begin.args.id]).sort()).toEqual([1, 2, 3, 4].map((id) => ["traceRequest → traceResponse (by id)", id]));
   await ui.waitForTimeout(300);
   await screenshot(ui, "docs/live-ui-spans.png");
 });

@@ -3,7 +3,6 @@
 // tracepoints, attaches by checkbox or pattern, and shows the events live. Saved
 // recordings (Open trace…) are pages of a second, read-only source.
 
-import { toTraceFile, type RecordedEvent } from "../../../runtime/trace-events.ts";
 import { checkPatterns } from "../../../runtime/live/limits.ts";
 import type { PageInfo, WireEvent, WireTracepoint } from "../../../runtime/live/protocol.ts";
 import { renderDetails } from "./details.ts";
@@ -18,6 +17,7 @@ import { checkSpan, sameSpan, type SpanDef } from "./spans.ts";
 import { EventStore, type Row } from "./store.ts";
 import { EventTable } from "./table.ts";
 import { Timeline, type Picked } from "./timeline.ts";
+import { traceFileOf } from "./trace-file.ts";
 
 const $ = <T extends HTMLElement = HTMLElement>(id: string) => document.getElementById(id) as T;
 const base = document.documentElement.dataset.base ?? "/";
@@ -457,15 +457,15 @@ $("trace").addEventListener("click", () => {
   const p = current();
   const s = storeOf(selected);
   if (!p || !s) return;
-  const events: RecordedEvent[] = [];
-  const push = (r: WireEvent) => events.push({ time: r.time, package: r.package, name: r.name, args: r.args, task: r.task });
-  for (let i = 0; i < s.size; i++) push(s.at(i)!);
+  const rows: Row[] = [];
+  for (let i = 0; i < s.size; i++) rows.push(s.at(i)!);
   // Paused or not, what was recorded is in the file.
   const line = lineOf.get(p.id) ?? p.id;
-  for (const w of waiting) if ((lineOf.get(w.page) ?? w.page) === line) for (const e of w.events) push({ ...e, time: e.time + (p.timeOrigin && s.origin ? p.timeOrigin - s.origin : 0) });
+  const shift = p.timeOrigin && s.origin ? p.timeOrigin - s.origin : 0;
+  const more = waiting.filter((w) => (lineOf.get(w.page) ?? w.page) === line).flatMap((w) => w.events.map((e) => ({ ...e, time: e.time + shift })));
   const origin = s.origin || p.timeOrigin;
   const info = { processName: p.url, dropped: p.dropped + s.evicted, failures: p.failures };
-  const file = toTraceFile(events, origin === 0 ? info : { ...info, timeOrigin: origin });
+  const file = traceFileOf(rows, more, settings.spans, origin === 0 ? info : { ...info, timeOrigin: origin });
   download(fileName(p, "json"), new Blob([JSON.stringify(file)], { type: "application/json" }));
 });
 $("pprof").addEventListener("click", () => {
