@@ -4,7 +4,7 @@
 // recordings (Open trace…) are pages of a second, read-only source.
 
 import { checkPatterns } from "../../../runtime/live/limits.ts";
-import type { PageInfo, WireEvent, WireTracepoint } from "../../../runtime/live/protocol.ts";
+import type { PageInfo, WireTracepoint } from "../../../runtime/live/protocol.ts";
 import { renderDetails } from "./details.ts";
 import { emptyState } from "./empty-state.ts";
 import { countMatches } from "./pattern-match.ts";
@@ -14,7 +14,8 @@ import { renderPages, renderPatterns, renderTracepoints, type SidebarActions } f
 import type { Source } from "./source.ts";
 import { renderSpanChoices, renderSpans } from "./span-form.ts";
 import { checkSpan, sameSpan, type SpanDef } from "./spans.ts";
-import { EventStore, type Row } from "./store.ts";
+import { Recordings } from "./recordings.ts";
+import type { EventStore, Row } from "./store.ts";
 import { EventTable } from "./table.ts";
 import { Timeline, type Picked } from "./timeline.ts";
 import { traceFileOf } from "./trace-file.ts";
@@ -30,17 +31,8 @@ const pagesOf = new Map<Source, PageInfo[]>();
 const skippedOf = new Map<Source, number>();
 let pages: PageInfo[] = [];
 const tracepoints = new Map<string, WireTracepoint[]>();
-/**
- * Recordings, by the id of the page instance that started them. A page that reloads
- * comes back with a new id; it continues the recording of the gone page of the same
- * URL (`lineOf`), so the timeline and the table span the reload.
- */
-const stores = new Map<string, { store: EventStore; url: string }>();
-const lineOf = new Map<string, string>();
+const recordings = new Recordings(() => $<HTMLInputElement>("filter").value);
 let selected: string | null = null;
-/** Events that arrived while paused: recorded, waiting to be shown. */
-let waiting: Array<{ page: string; events: WireEvent[] }> = [];
-let waitingCount = 0;
 let paused = false;
 let nextRequest = 1;
 const closedPackages = new Set<string>();
@@ -88,28 +80,9 @@ function showPicked(p: Picked | null, fromTable: boolean): void {
 }
 
 function storeOf(page: string | null): EventStore | null {
-  if (page === null) return null;
-  const key = lineOf.get(page) ?? page;
-  let s = stores.get(key);
-  if (s === undefined) {
-    const store = new EventStore();
-    store.setFilter($<HTMLInputElement>("filter").value);
-    stores.set(key, (s = { store, url: pages.find((p) => p.id === page)?.url ?? "" }));
-  }
-  return s.store;
+  return page === null ? null : recordings.of(page, urlOf(page));
 }
-
-/** A new page instance continues the recording of a gone page of the same URL, if any. */
-function adopt(p: PageInfo): void {
-  if (lineOf.has(p.id) || stores.has(p.id)) return;
-  const live = new Set(pages.map((x) => lineOf.get(x.id) ?? x.id));
-  for (const [key, s] of stores) {
-    if (s.url === p.url && !live.has(key)) {
-      lineOf.set(p.id, key);
-      return;
-    }
-  }
-}
+const urlOf = (page: string) => pages.find((p) => p.id === page)?.url ?? "";
 
 const current = () => pages.find((p) => p.id === selected) ?? null;
 const sourceOf = (page: string | undefined): Source | undefined => [...pagesOf].find(([, ps]) => ps.some((p) => p.id === page))?.[0];
@@ -140,7 +113,7 @@ function renderStats(): void {
     const el = $("stats");
     el.replaceChildren(parts.join(" · "));
     if (lost > 0) el.append(" · ", Object.assign(document.createElement("span"), { className: "drop", textContent: `${lost.toLocaleString()} dropped` }));
-    if (paused) el.append(" · ", Object.assign(document.createElement("span"), { className: "wait", textContent: `paused, ${waitingCount.toLocaleString()} waiting` }));
+    if (paused) el.append(" · ", Object.assign(document.createElement("span"), { className: "wait", textContent: `paused, ${recordings.waitingCount.toLocaleString()} waiting` }));
     renderEmpty();
   });
 }
@@ -157,7 +130,7 @@ function renderEmpty(): void {
     filter: $<HTMLInputElement>("filter").value.trim(),
     patterns: p?.patterns ?? [],
     matching: (p?.patterns ?? []).filter((x) => countMatches(x, namesOf(selected)) > 0).length,
-    waiting: paused ? waitingCount : 0,
+    waiting: paused ? recordings.waitingCount : 0,
   });
   $("rows-empty").textContent = text;
   if (timeline.empty !== text) {
@@ -272,16 +245,11 @@ function fileName(p: PageInfo, ext: string): string {
   return `trace-${name.replace(/[^\w]+/g, "-").replace(/^-|-$/g, "") || "page"}-${new Date().toISOString().replace(/[:.]/g, "-")}.${ext}`;
 }
 
-function addEvents(page: string, events: WireEvent[]): void {
-  storeOf(page)!.add(events, pages.find((p) => p.id === page)?.timeOrigin ?? 0);
-}
+const originOf = (page: string) => pages.find((p) => p.id === page)?.timeOrigin ?? 0;
 
 /** Shows what waited while paused. */
 function release(): void {
-  const list = waiting;
-  waiting = [];
-  waitingCount = 0;
-  for (const w of list) addEvents(w.page, w.events);
+  recordings.release(urlOf);
   table.update();
   timeline.update();
 }
@@ -297,7 +265,7 @@ function wire(src: Source): void {
     for (const p of m.pages) {
       if (seen.has(p.id) || src.readOnly) continue;
       seen.add(p.id);
-      adopt(p);
+      recordings.adopt(p, pages);
       // A page that reloaded (or a UI that did) gets back the patterns this UI attached there.
       const want = (settings.patterns[p.url] ?? []).filter((x) => !p.patterns.includes(x));
       const stacks = settings.stacks.includes(p.url);
@@ -305,7 +273,7 @@ function wire(src: Source): void {
     }
     if (!current()) {
       const next = pages.find((p) => p.url === before?.url) ?? pages.find((p) => p.url === settings.page) ?? pages[0] ?? null;
-      if (next && before && next.url === before.url && (lineOf.get(next.id) ?? next.id) === (lineOf.get(before.id) ?? before.id)) {
+      if (next && before && next.url === before.url && recordings.line(next.id) === recordings.line(before.id)) {
         // The same recording, continued by the reloaded page: keep the view as it is.
         selected = next.id;
         renderSide();
@@ -317,8 +285,7 @@ function wire(src: Source): void {
       renderStats();
     }
     // Keep the recordings of gone pages a reload may continue; forget the rest.
-    const urls = new Set(pages.map((p) => p.url));
-    for (const [key, s] of stores) if (!urls.has(s.url) && !pages.some((p) => (lineOf.get(p.id) ?? p.id) === key) && stores.size > 8) stores.delete(key);
+    if (!src.readOnly) recordings.prune(pages);
     if (!src.readOnly) status(`connected · ${m.pages.length} page${m.pages.length === 1 ? "" : "s"}`, true);
   });
   src.on("unplugin-tracing:page-tracepoints", (m) => {
@@ -328,13 +295,12 @@ function wire(src: Source): void {
   src.on("unplugin-tracing:page-events", (m) => {
     skippedOf.set(src, m.skipped);
     if (paused && !m.history) {
-      waiting.push({ page: m.page, events: m.events });
-      waitingCount += m.events.length;
+      recordings.wait(m.page, m.events, originOf(m.page));
       renderStats();
       return;
     }
-    addEvents(m.page, m.events);
-    if ((lineOf.get(m.page) ?? m.page) === (selected && (lineOf.get(selected) ?? selected))) {
+    recordings.add(m.page, urlOf(m.page), m.events, originOf(m.page));
+    if (selected !== null && recordings.line(m.page) === recordings.line(selected)) {
       table.update();
       timeline.update();
       renderStats();
@@ -422,7 +388,7 @@ function applyFilter(): void {
   const text = $<HTMLInputElement>("filter").value;
   settings.filter = text;
   save();
-  for (const { store } of stores.values()) store.setFilter(text);
+  recordings.setFilter(text);
   timeline.invalidate();
   table.update();
   renderStats();
@@ -460,9 +426,7 @@ $("trace").addEventListener("click", () => {
   const rows: Row[] = [];
   for (let i = 0; i < s.size; i++) rows.push(s.at(i)!);
   // Paused or not, what was recorded is in the file.
-  const line = lineOf.get(p.id) ?? p.id;
-  const shift = p.timeOrigin && s.origin ? p.timeOrigin - s.origin : 0;
-  const more = waiting.filter((w) => (lineOf.get(w.page) ?? w.page) === line).flatMap((w) => w.events.map((e) => ({ ...e, time: e.time + shift })));
+  const more = recordings.waitingFor(recordings.line(p.id), s);
   const origin = s.origin || p.timeOrigin;
   const info = { processName: p.url, dropped: p.dropped + s.evicted, failures: p.failures };
   const file = traceFileOf(rows, more, settings.spans, origin === 0 ? info : { ...info, timeOrigin: origin });
