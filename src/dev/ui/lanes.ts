@@ -45,10 +45,11 @@ export const taskLabel = (t: { id: number; name: string }) => (t.id === 1 ? t.na
 /** `by`: an argument name to group lanes by instead of the task; events without it go to `(no by)`. */
 export function layout(rows: readonly Row[], defs: readonly SpanDef[], by = ""): Layout {
   const { slices, paired } = pairSpans(rows, defs);
-  const groups = new Map<string, Group & { byKey: Map<string, Lane> }>();
+  const groups = new Map<string | number, Group & { byKey: Map<string, Lane> }>();
+  // By task the key is the task id: no string per row on the common path.
   const groupOf = (r: Row) => {
     const known = by !== "" && by in r.args;
-    const key = by === "" ? `t${r.task.id}` : known ? `a${JSON.stringify(r.args[by])}` : "none";
+    const key = by === "" ? r.task.id : known ? `a${JSON.stringify(r.args[by])}` : "none";
     let g = groups.get(key);
     if (g === undefined) {
       const label = by === "" ? taskLabel(r.task) : known ? `${by}=${JSON.stringify(r.args[by])}` : `(no ${by})`;
@@ -72,23 +73,29 @@ export function layout(rows: readonly Row[], defs: readonly SpanDef[], by = ""):
   });
   let lo = Infinity;
   let hi = -Infinity;
+  const check = paired.size > 0;
+  let g: ReturnType<typeof groupOf> | null = null;
+  let lane: EventLane | undefined;
   for (const r of rows) {
     if (r.time < lo) lo = r.time;
     if (r.time > hi) hi = r.time;
-    if (paired.has(r)) continue;
-    const g = groupOf(r);
-    let lane = g.byKey.get(r.key) as EventLane | undefined;
-    if (lane === undefined) {
-      lane = { kind: "events", label: r.key, rows: [] };
-      g.byKey.set(r.key, lane);
-      g.lanes.push(lane);
+    if (check && paired.has(r)) continue;
+    // Runs of one event on one task are the common case: reuse the last lane.
+    if (lane === undefined || lane.label !== r.key || by !== "" || g!.order !== r.task.id) {
+      g = groupOf(r);
+      lane = g.byKey.get(r.key) as EventLane | undefined;
+      if (lane === undefined) {
+        lane = { kind: "events", label: r.key, rows: [] };
+        g.byKey.set(r.key, lane);
+        g.lanes.push(lane);
+      }
     }
     lane.rows.push(r);
   }
   for (const g of groups.values()) {
     g.lanes.sort((a, b) => (a.kind === b.kind ? 0 : a.kind === "spans" ? -1 : 1));
     for (const l of g.lanes) {
-      if (l.kind === "events") l.rows.sort((a, b) => a.time - b.time);
+      if (l.kind === "events") sortByTime(l.rows);
       else {
         stack(l.slices);
         for (const s of l.slices) if (s.depth + 1 > l.depth) l.depth = s.depth + 1;
@@ -97,4 +104,14 @@ export function layout(rows: readonly Row[], defs: readonly SpanDef[], by = ""):
   }
   const list = [...groups.values()].sort((a, b) => a.order - b.order).map(({ byKey: _, ...g }) => g);
   return { groups: list, lo: rows.length ? lo : 0, hi: rows.length ? hi : 1, count: rows.length };
+}
+
+/** Sorts rows by time unless they are in order already (they nearly always are). */
+function sortByTime(rows: Row[]): void {
+  for (let i = 1; i < rows.length; i++) {
+    if (rows[i]!.time < rows[i - 1]!.time) {
+      rows.sort((a, b) => a.time - b.time);
+      return;
+    }
+  }
 }

@@ -2,7 +2,8 @@
 // events as marks binned into pixel columns, darker where more fired). Wheel or
 // +/- zooms around the cursor, drag or the arrow keys pan, 0 fits; hovering shows
 // an event or slice, a click selects it (the details panel and the table follow).
-// Redrawn at most five times a second while events stream, at once on interaction.
+// Redrawn at most five times a second while events stream (less often when a draw
+// is slow: many events), at once on interaction.
 
 import { formatClock } from "../../../runtime/live/format.ts";
 import { layout, type Group, type Layout } from "./lanes.ts";
@@ -33,6 +34,8 @@ export class Timeline {
   onPick: (time: number) => void = () => {};
   onSelect: (picked: Picked | null) => void = () => {};
   #last = 0;
+  /** Milliseconds the last draw took. */
+  #cost = 0;
   #queued = false;
   #layout: Layout | null = null;
   #layoutKey = "";
@@ -59,7 +62,8 @@ export class Timeline {
   update(): void {
     if (this.#queued) return;
     this.#queued = true;
-    const wait = Math.max(0, 200 - (performance.now() - this.#last));
+    // At most five times a second, and never more than a fifth of the time in drawing.
+    const wait = Math.max(0, Math.max(200, 4 * this.#cost) - (performance.now() - this.#last));
     setTimeout(() => requestAnimationFrame(() => this.#frame()), wait);
   }
 
@@ -88,8 +92,10 @@ export class Timeline {
 
   #frame(): void {
     this.#queued = false;
-    this.#last = performance.now();
+    const t0 = performance.now();
     this.#draw();
+    this.#last = performance.now();
+    this.#cost = this.#last - t0;
   }
 
   #layoutNow(): Layout {
