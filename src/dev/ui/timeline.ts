@@ -310,6 +310,20 @@ export class Timeline {
     return null;
   }
 
+  #laneAt(py: number): string | null {
+    let y = AXIS;
+    for (const grp of this.#layout?.groups ?? []) {
+      if (py >= y && py < y + GROUP) return grp.label;
+      y += GROUP;
+      for (const l of grp.lanes) {
+        const lh = l.kind === "spans" ? l.depth * LANE : LANE;
+        if (py >= y && py < y + lh) return `${grp.label} · ${l.label}: ${l.kind === "spans" ? `${l.slices.length} slices` : `${l.rows.length} events`}`;
+        y += lh;
+      }
+    }
+    return null;
+  }
+
   #local(ev: MouseEvent): { x: number; y: number } {
     const r = this.canvas.getBoundingClientRect();
     return { x: ev.clientX - r.left, y: ev.clientY - r.top };
@@ -357,11 +371,13 @@ export class Timeline {
     const p = this.#local(ev);
     this.#hover = p;
     const hit = this.#hit(p.x, p.y);
-    if (hit === null) {
+    // Over the label column: the lane's whole name (labels are cut to fit).
+    const text = hit !== null ? this.#describe(hit) : p.x < this.#labelWidth(this.#width) ? this.#laneAt(p.y) : null;
+    if (text === null) {
       this.tip.hidden = true;
       return;
     }
-    this.tip.textContent = this.#describe(hit);
+    this.tip.textContent = text;
     this.tip.hidden = false;
     const tw = this.tip.offsetWidth;
     this.tip.style.left = `${Math.min(ev.clientX + 12, innerWidth - tw - 8)}px`;
