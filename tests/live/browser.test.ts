@@ -152,9 +152,11 @@ it("opens the downloaded trace in a fresh UI tab: same rows, tracepoints with co
 it("issue 6: pause, clear, and a page that reloads comes back with its probes; a closed page is gone", async () => {
   await ui.click("#pause");
   await app.click("#run");
-  await until(() => ui.locator("#stats").innerText(), (t) => t.includes("paused, 12 not recorded"), "all 12 events of the run skipped");
+  // Paused, the view stands still and the page keeps recording (issue 12).
+  await until(() => ui.locator("#stats").innerText(), (t) => t.includes("paused, 12 waiting"), "all 12 events of the run waiting");
   expect((await rowTexts()).length).toBe(12);
   await ui.click("#pause");
+  await until(rowTexts, (r) => r.length === 24, "the waiting events shown on resume");
   await ui.click("#clear");
   await until(rowTexts, (r) => r.length === 0, "cleared table");
 

@@ -3,17 +3,27 @@
 // tracepoints, attaches by checkbox or pattern, and shows the events live. Saved
 // recordings (Open trace…) are pages of a second, read-only source.
 
-import { toTraceFile, type RecordedEvent } from "../../../runtime/trace-events.ts";
+import { checkPatterns } from "../../../runtime/live/limits.ts";
 import type { PageInfo, WireTracepoint } from "../../../runtime/live/protocol.ts";
+import { renderDetails } from "./details.ts";
+import { emptyState } from "./empty-state.ts";
+import { countMatches } from "./pattern-match.ts";
 import { SavedSource } from "./saved-source.ts";
+import { loadSettings, saveSettings } from "./settings.ts";
 import { renderPages, renderPatterns, renderTracepoints, type SidebarActions } from "./sidebar.ts";
 import type { Source } from "./source.ts";
-import { EventStore } from "./store.ts";
+import { renderSpanChoices, renderSpans } from "./span-form.ts";
+import { checkSpan, sameSpan, type SpanDef } from "./spans.ts";
+import { Recordings } from "./recordings.ts";
+import type { EventStore, Row } from "./store.ts";
 import { EventTable } from "./table.ts";
-import { Timeline } from "./timeline.ts";
+import { Timeline, type Picked } from "./timeline.ts";
+import { traceFileOf } from "./trace-file.ts";
 
 const $ = <T extends HTMLElement = HTMLElement>(id: string) => document.getElementById(id) as T;
 const base = document.documentElement.dataset.base ?? "/";
+const settings = loadSettings();
+const save = () => saveSettings(settings);
 
 /** Every source's pages, in wiring order; `pages` is them all. */
 const pagesOf = new Map<Source, PageInfo[]>();
@@ -21,41 +31,67 @@ const pagesOf = new Map<Source, PageInfo[]>();
 const skippedOf = new Map<Source, number>();
 let pages: PageInfo[] = [];
 const tracepoints = new Map<string, WireTracepoint[]>();
-const stores = new Map<string, EventStore>();
+const recordings = new Recordings(() => $<HTMLInputElement>("filter").value);
 let selected: string | null = null;
 let paused = false;
-let skippedWhilePaused = 0;
 let nextRequest = 1;
 const closedPackages = new Set<string>();
-/** Patterns this UI attached, by page URL: a page that reloads gets them back. */
-const sticky = new Map<string, Set<string>>();
 const seen = new Set<string>();
+/** The last patterns typed, to put back if the server refuses them. */
+let lastTyped = "";
 
 const table = new EventTable($("rows"), $("spacer"));
-const timeline = new Timeline($<HTMLCanvasElement>("timeline"));
+const timeline = new Timeline($<HTMLCanvasElement>("timeline"), $("tip"), $("timeline-lanes"));
+timeline.spans = settings.spans;
+timeline.groupBy = settings.groupBy;
 table.onView = (a, b) => {
-  timeline.view = [a, b];
+  timeline.band = [a, b];
   timeline.update();
 };
 timeline.onPick = (t) => {
   const s = storeOf(selected);
   if (s) table.scrollToIndex(s.indexAt(t));
 };
+timeline.onSelect = (p) => showPicked(p, false);
+table.onClick = (i) => {
+  const row = storeOf(selected)?.at(i);
+  if (!row) return;
+  const p: Picked = { kind: "event", row };
+  timeline.selected = p;
+  timeline.reveal(p);
+  showPicked(p, true);
+};
+
+function showPicked(p: Picked | null, fromTable: boolean): void {
+  const s = storeOf(selected);
+  const row = p === null ? null : p.kind === "event" ? p.row : p.slice.begin;
+  table.selected = row;
+  if (row && s && !fromTable) {
+    let i = s.indexAt(row.time);
+    while (i < s.size && s.at(i) !== row && s.at(i)!.time === row.time) i++;
+    table.scrollToIndex(i);
+  }
+  table.update();
+  renderDetails($("details"), p, s?.origin || current()?.timeOrigin || 0, s?.size ? s.at(0)!.time : 0, () => {
+    timeline.selected = null;
+    showPicked(null, false);
+    timeline.redraw();
+  });
+}
 
 function storeOf(page: string | null): EventStore | null {
-  if (page === null) return null;
-  let s = stores.get(page);
-  if (s === undefined) {
-    s = new EventStore();
-    s.setFilter($<HTMLInputElement>("filter").value);
-    stores.set(page, s);
-  }
-  return s;
+  return page === null ? null : recordings.of(page, urlOf(page));
 }
+const urlOf = (page: string) => pages.find((p) => p.id === page)?.url ?? "";
 
 const current = () => pages.find((p) => p.id === selected) ?? null;
 const sourceOf = (page: string | undefined): Source | undefined => [...pagesOf].find(([, ps]) => ps.some((p) => p.id === page))?.[0];
 const isSaved = (page: string | undefined) => sourceOf(page)?.readOnly === true;
+const namesOf = (page: string | null): string[] => {
+  const set = new Set((page ? (tracepoints.get(page) ?? []) : []).map((t) => `${t.package}:${t.name}`));
+  for (const k of storeOf(page)?.counts().keys() ?? []) set.add(k);
+  return [...set].sort();
+};
 
 function status(text: string, ok: boolean): void {
   const el = $("status");
@@ -77,16 +113,42 @@ function renderStats(): void {
     const el = $("stats");
     el.replaceChildren(parts.join(" · "));
     if (lost > 0) el.append(" · ", Object.assign(document.createElement("span"), { className: "drop", textContent: `${lost.toLocaleString()} dropped` }));
-    if (paused) el.append(` · paused, ${skippedWhilePaused.toLocaleString()} not recorded`);
+    if (paused) el.append(" · ", Object.assign(document.createElement("span"), { className: "wait", textContent: `paused, ${recordings.waitingCount.toLocaleString()} waiting` }));
+    renderEmpty();
   });
+}
+
+/** What the timeline and the table say when they show nothing, and why. */
+function renderEmpty(): void {
+  const p = current();
+  const s = storeOf(selected);
+  const text = emptyState({
+    page: p !== null,
+    saved: isSaved(p?.id),
+    kept: s?.rows.length ?? 0,
+    shown: s?.size ?? 0,
+    filter: $<HTMLInputElement>("filter").value.trim(),
+    patterns: p?.patterns ?? [],
+    matching: (p?.patterns ?? []).filter((x) => countMatches(x, namesOf(selected)) > 0).length,
+    waiting: paused ? recordings.waitingCount : 0,
+  });
+  $("rows-empty").textContent = text;
+  if (timeline.empty !== text) {
+    timeline.empty = text;
+    timeline.redraw();
+  }
 }
 
 function renderSide(): void {
   const p = current();
+  const names = namesOf(selected);
   renderPages($("pages"), pages, selected, actions, new Set(pages.filter((x) => isSaved(x.id)).map((x) => x.id)));
-  renderPatterns($("patterns"), p?.patterns ?? [], actions);
+  renderPatterns($("patterns"), p?.patterns ?? [], actions, names);
   const recorded = isSaved(p?.id) ? storeOf(selected)?.counts() : undefined;
   renderTracepoints($("tracepoints"), selected ? (tracepoints.get(selected) ?? []) : [], p?.patterns ?? [], actions, closedPackages, recorded);
+  renderSpanChoices($<HTMLSelectElement>("span-begin"), $<HTMLSelectElement>("span-end"), names);
+  renderSpans($("spans"), settings.spans, removeSpan);
+  renderEmpty();
 }
 
 /** A saved recording takes no attach, stack counting or profile. */
@@ -102,26 +164,37 @@ function notice(text: string, error: boolean): void {
   $("notice-text").textContent = text;
 }
 
+function fieldError(id: "pattern" | "span", text: string): void {
+  $(`${id}-error`).textContent = text;
+  if (id === "pattern") $("pattern").classList.toggle("invalid", text !== "");
+}
+
 function select(page: string | null): void {
   selected = page;
   const s = storeOf(page);
   table.store = timeline.store = s;
-  table.timeOrigin = current()?.timeOrigin ?? 0;
-  table.follow = true;
-  table.update();
-  timeline.update();
-  // Set from the page only when it is selected: a page list in flight must not undo a click.
   const p = current();
+  table.timeOrigin = timeline.timeOrigin = s?.origin || p?.timeOrigin || 0;
+  table.follow = true;
+  table.selected = timeline.selected = null;
+  showPicked(null, false);
+  timeline.view.fit();
+  timeline.invalidate();
+  table.update();
+  // Set from the page only when it is selected: a page list in flight must not undo a click.
   if (p) $<HTMLInputElement>("stacks").checked = p.stacks;
+  if (p && !isSaved(p.id)) (settings.page = p.url), save();
+  fieldError("pattern", "");
   renderControls(isSaved(p?.id));
   renderSide();
   renderStats();
 }
 
 function remember(url: string, patterns: string[], on: boolean): void {
-  let set = sticky.get(url);
-  if (!set) sticky.set(url, (set = new Set()));
+  const set = new Set(settings.patterns[url] ?? []);
   for (const p of patterns) on ? set.add(p) : set.delete(p);
+  settings.patterns[url] = [...set];
+  save();
 }
 
 /** The selected page and its source, if the page takes requests (a live page). */
@@ -147,6 +220,17 @@ const actions: SidebarActions = {
   },
 };
 
+function setSpans(next: SpanDef[]): void {
+  settings.spans = next;
+  timeline.spans = next;
+  save();
+  timeline.invalidate();
+  renderSide();
+}
+function removeSpan(d: SpanDef): void {
+  setSpans(settings.spans.filter((x) => !sameSpan(x, d)));
+}
+
 function download(name: string, blob: Blob): void {
   const a = Object.assign(document.createElement("a"), { href: URL.createObjectURL(blob), download: name });
   document.body.append(a);
@@ -159,6 +243,15 @@ function fileName(p: PageInfo, ext: string): string {
   // A saved recording is named after its file, a live page after its path.
   const name = isSaved(p.id) ? p.url.replace(/\.json$/i, "") : new URL(p.url).pathname;
   return `trace-${name.replace(/[^\w]+/g, "-").replace(/^-|-$/g, "") || "page"}-${new Date().toISOString().replace(/[:.]/g, "-")}.${ext}`;
+}
+
+const originOf = (page: string) => pages.find((p) => p.id === page)?.timeOrigin ?? 0;
+
+/** Shows what waited while paused. */
+function release(): void {
+  recordings.release(urlOf);
+  table.update();
+  timeline.update();
 }
 
 function wire(src: Source): void {
@@ -180,22 +273,30 @@ function wire(src: Source): void {
     // Live pages first, then saved recordings.
     const all = [...pagesOf];
     pages = [...all.filter(([s]) => !s.readOnly), ...all.filter(([s]) => s.readOnly)].flatMap(([, ps]) => ps);
-    // A page that reloaded comes back with a new id: follow it, and re-attach what this UI had attached there.
     for (const p of m.pages) {
       if (seen.has(p.id) || src.readOnly) continue;
       seen.add(p.id);
-      const want = [...(sticky.get(p.url) ?? [])].filter((x) => !p.patterns.includes(x));
-      if (want.length) src.send("unplugin-tracing:attach", { page: p.id, patterns: want, stacks: $<HTMLInputElement>("stacks").checked });
+      recordings.adopt(p, pages);
+      // A page that reloaded (or a UI that did) gets back the patterns this UI attached there.
+      const want = (settings.patterns[p.url] ?? []).filter((x) => !p.patterns.includes(x));
+      const stacks = settings.stacks.includes(p.url);
+      if (want.length) src.send("unplugin-tracing:attach", { page: p.id, patterns: want, stacks });
     }
     if (!current()) {
-      const next = pages.find((p) => p.url === before?.url) ?? pages[0] ?? null;
-      select(next?.id ?? null);
+      const next = pages.find((p) => p.url === before?.url) ?? pages.find((p) => p.url === settings.page) ?? pages[0] ?? null;
+      if (next && before && next.url === before.url && recordings.line(next.id) === recordings.line(before.id)) {
+        // The same recording, continued by the reloaded page: keep the view as it is.
+        selected = next.id;
+        renderSide();
+        renderStats();
+      } else select(next?.id ?? null);
     } else {
-      table.timeOrigin = current()!.timeOrigin;
+      table.timeOrigin = timeline.timeOrigin = storeOf(selected)?.origin || current()!.timeOrigin;
       renderSide();
       renderStats();
     }
-    for (const id of stores.keys()) if (id !== selected && !pages.some((p) => p.id === id)) stores.delete(id);
+    // Keep the recordings of gone pages a reload may continue; forget the rest.
+    if (!src.readOnly) recordings.prune(pages);
     if (!src.readOnly) status(`connected · ${m.pages.length} page${m.pages.length === 1 ? "" : "s"}`, true);
   }
   src.on("unplugin-tracing:page-tracepoints", (m) => {
@@ -205,12 +306,12 @@ function wire(src: Source): void {
   src.on("unplugin-tracing:page-events", (m) => {
     skippedOf.set(src, m.skipped);
     if (paused && !m.history) {
-      skippedWhilePaused += m.events.length;
+      recordings.wait(m.page, m.events, originOf(m.page));
       renderStats();
       return;
     }
-    storeOf(m.page)!.add(m.events);
-    if (m.page === selected) {
+    recordings.add(m.page, urlOf(m.page), m.events, originOf(m.page));
+    if (selected !== null && recordings.line(m.page) === recordings.line(selected)) {
       table.update();
       timeline.update();
       renderStats();
@@ -236,7 +337,13 @@ function wire(src: Source): void {
       return;
     }
     console.warn(`unplugin-tracing: ${m.event ?? ""} ${m.message}`);
-    status(`error: ${m.message}`, false);
+    // Shown where it belongs: a refused pattern under the pattern field, with the text back in it.
+    if (m.event === "unplugin-tracing:attach" || m.event === "unplugin-tracing:detach") {
+      const input = $<HTMLInputElement>("pattern");
+      if (input.value === "" && lastTyped !== "") input.value = lastTyped;
+      fieldError("pattern", m.message);
+    } else if (m.event === "unplugin-tracing:profile") notice(`Download pprof: ${m.message}`, true);
+    else status(`error: ${m.message}`, false);
   });
   src.on("vite:ws:disconnect", () => status("disconnected from the dev server", false));
   src.send("unplugin-tracing:watch", src.readOnly ? { history: true } : { history: true, viewer: viewerId() });
@@ -268,6 +375,8 @@ $<HTMLInputElement>("open").addEventListener("change", async () => {
   const r = await saved.openFile(file);
   if ("error" in r) return notice(r.error, true);
   notice(r.note, false);
+  const add = r.spans.filter((d) => !settings.spans.some((x) => sameSpan(x, d)));
+  if (add.length) setSpans([...settings.spans, ...add]);
   select(r.page);
 });
 
@@ -275,26 +384,62 @@ $("attach").addEventListener("submit", (ev) => {
   ev.preventDefault();
   const input = $<HTMLInputElement>("pattern");
   const patterns = input.value.split(/[\s,]+/).filter(Boolean);
-  if (patterns.length) actions.attach(patterns), (input.value = "");
+  if (patterns.length === 0) return fieldError("pattern", "type a pattern: package:event, with * globs");
+  const why = checkPatterns(patterns);
+  // A malformed pattern keeps the text, so it can be corrected.
+  if (why !== null) return fieldError("pattern", why);
+  if (!live()) return fieldError("pattern", "no live page selected");
+  fieldError("pattern", "");
+  lastTyped = input.value;
+  actions.attach(patterns);
+  input.value = "";
 });
+$("pattern").addEventListener("input", () => fieldError("pattern", ""));
 $("stacks").addEventListener("change", () => {
   const l = live();
-  if (l) l.src.send("unplugin-tracing:attach", { page: l.p.id, patterns: [], stacks: $<HTMLInputElement>("stacks").checked });
+  if (!l) return;
+  const on = $<HTMLInputElement>("stacks").checked;
+  settings.stacks = settings.stacks.filter((u) => u !== l.p.url).concat(on ? [l.p.url] : []);
+  save();
+  l.src.send("unplugin-tracing:attach", { page: l.p.id, patterns: [], stacks: on });
+});
+$("span-form").addEventListener("submit", (ev) => {
+  ev.preventDefault();
+  const by = $<HTMLInputElement>("span-key").value.trim();
+  const d: SpanDef = { begin: $<HTMLSelectElement>("span-begin").value, end: $<HTMLSelectElement>("span-end").value, ...(by ? { by } : {}) };
+  const why = checkSpan(d);
+  if (why !== null) return fieldError("span", why);
+  fieldError("span", "");
+  if (!settings.spans.some((x) => sameSpan(x, d))) setSpans([...settings.spans, d]);
+});
+$<HTMLInputElement>("group-by").value = settings.groupBy;
+$("group-form").addEventListener("submit", (ev) => {
+  ev.preventDefault();
+  const by = $<HTMLInputElement>("group-by").value.trim();
+  if (by !== "" && !/^[\w$]+$/.test(by)) return ($("group-error").textContent = `group by an argument name, not ${JSON.stringify(by.slice(0, 40))}`), undefined;
+  $("group-error").textContent = "";
+  settings.groupBy = timeline.groupBy = by;
+  save();
+  timeline.invalidate();
 });
 let filterTimer: ReturnType<typeof setTimeout> | undefined;
+function applyFilter(): void {
+  const text = $<HTMLInputElement>("filter").value;
+  settings.filter = text;
+  save();
+  recordings.setFilter(text);
+  timeline.invalidate();
+  table.update();
+  renderStats();
+}
+$<HTMLInputElement>("filter").value = settings.filter;
 $("filter").addEventListener("input", () => {
   clearTimeout(filterTimer);
-  filterTimer = setTimeout(() => {
-    const text = $<HTMLInputElement>("filter").value;
-    for (const s of stores.values()) s.setFilter(text);
-    table.update();
-    timeline.update();
-    renderStats();
-  }, 120);
+  filterTimer = setTimeout(applyFilter, 120);
 });
 $("pause").addEventListener("click", () => {
   paused = !paused;
-  skippedWhilePaused = 0;
+  if (!paused) release();
   $("pause").textContent = paused ? "Resume" : "Pause";
   $("pause").classList.toggle("on", paused);
   renderStats();
@@ -302,28 +447,48 @@ $("pause").addEventListener("click", () => {
 $("clear").addEventListener("click", () => {
   storeOf(selected)?.clear();
   table.follow = true;
+  table.selected = timeline.selected = null;
+  showPicked(null, false);
+  timeline.view.fit();
+  timeline.invalidate();
   table.update();
-  timeline.update();
   renderStats();
+});
+$("fit").addEventListener("click", () => {
+  timeline.view.fit();
+  timeline.redraw();
 });
 $("trace").addEventListener("click", () => {
   const p = current();
   const s = storeOf(selected);
   if (!p || !s) return;
-  const events: RecordedEvent[] = [];
-  for (let i = 0; i < s.size; i++) {
-    const r = s.at(i)!;
-    events.push({ time: r.time, package: r.package, name: r.name, args: r.args, task: r.task });
-  }
+  const rows: Row[] = [];
+  for (let i = 0; i < s.size; i++) rows.push(s.at(i)!);
+  // Paused or not, what was recorded is in the file.
+  const more = recordings.waitingFor(recordings.line(p.id), s);
+  const origin = s.origin || p.timeOrigin;
   const info = { processName: p.url, dropped: p.dropped + s.evicted, failures: p.failures };
-  const file = toTraceFile(events, p.timeOrigin === 0 ? info : { ...info, timeOrigin: p.timeOrigin });
+  const file = traceFileOf(rows, more, settings.spans, origin === 0 ? info : { ...info, timeOrigin: origin });
   download(fileName(p, "json"), new Blob([JSON.stringify(file)], { type: "application/json" }));
 });
 $("pprof").addEventListener("click", () => {
   const l = live();
-  if (l) l.src.send("unplugin-tracing:profile", { page: l.p.id, request: nextRequest++ });
+  if (!l) return;
+  // Without stack counting the page has nothing to put in a profile: say so instead of downloading an empty one.
+  if (!l.p.stacks) return notice("Download pprof: count stacks is off for this page, so no stack was counted. Tick “count stacks”, use the app, then download.", true);
+  l.src.send("unplugin-tracing:profile", { page: l.p.id, request: nextRequest++ });
 });
 
 wire(saved);
-const { createHotContext } = (await import(/* @vite-ignore */ `${base}@vite/client`)) as { createHotContext(owner: string): Source };
-wire(createHotContext(`${base}__tracing/`));
+const { createHotContext } = (await import(/* @vite-ignore */ `${base}@vite/client`)) as {
+  createHotContext(owner: string): Source & { on(name: "vite:beforeFullReload", cb: (payload: { path?: string }) => void): void };
+};
+const hot = createHotContext(`${base}__tracing/`);
+// An edit the app cannot hot-swap makes Vite reload every tab, this one too, which
+// would drop the recording shown here. Vite's client (8.x) reloads a tab for a
+// payload path ending in .html only if it is that tab's own page, and lets listeners
+// see the payload first: point it at a page that is not this one.
+hot.on("vite:beforeFullReload", (payload) => {
+  payload.path = `${base}__tracing/not-this-page.html`;
+});
+wire(hot);

@@ -6,6 +6,7 @@
 import type { MessageName, Messages } from "../../../runtime/live/protocol.ts";
 import { parseSavedTrace, type SavedTrace } from "./saved-trace.ts";
 import type { Source } from "./source.ts";
+import type { SpanDef } from "./spans.ts";
 
 export class SavedSource implements Source {
   readonly readOnly = true;
@@ -29,7 +30,7 @@ export class SavedSource implements Source {
   }
 
   /** Reads and opens a trace file: the new page's id and a note, or why the file cannot be shown (then nothing changes). */
-  async openFile(file: Blob & { readonly name: string }): Promise<{ page: string; note: string } | { error: string }> {
+  async openFile(file: Blob & { readonly name: string }): Promise<{ page: string; note: string; spans: SpanDef[] } | { error: string }> {
     let text: string;
     try {
       text = await file.text();
@@ -40,7 +41,7 @@ export class SavedSource implements Source {
     if ("error" in parsed) return parsed;
     const { trace } = parsed;
     this.open(trace);
-    return { page: trace.page.id, note: trace.skipped ? `${file.name}: ${trace.skipped.toLocaleString()} entries of other kinds (counters, flows…) not shown` : "" };
+    return { page: trace.page.id, spans: trace.spans, note: trace.skipped ? `${file.name}: ${trace.skipped.toLocaleString()} entries of other kinds (counters, flows…) not shown` : "" };
   }
 
   open(trace: SavedTrace): void {

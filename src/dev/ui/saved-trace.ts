@@ -6,10 +6,12 @@
 // our writer made from a span carries `args.begin` and `args.end`, each the event's
 // name under `event` and its arguments under `args`: it becomes those two events again, at `ts`
 // and `ts + dur`. Any other slice becomes one event at `ts` with its duration as an
-// argument. Metadata names the tasks; every other kind is counted and skipped.
+// argument. Metadata names the tasks; every other kind is counted and skipped. The
+// begin/end pairs found come back as span definitions, so the timeline draws slices.
 
 import type { Json } from "../../../runtime/serialize.ts";
 import type { PageInfo, WireEvent, WireTracepoint } from "../../../runtime/live/protocol.ts";
+import { sameSpan, type SpanDef } from "./spans.ts";
 
 export interface SavedTrace {
   /** A pseudo-page named after the file; `timeOrigin` is 0 when the file does not say it. */
@@ -20,6 +22,8 @@ export interface SavedTrace {
   events: WireEvent[];
   /** Entries of kinds the table does not show (counters, flows, async slices…). */
   skipped: number;
+  /** The begin/end pairs its slices were made of, so the timeline draws them as slices again. */
+  spans: SpanDef[];
 }
 
 export type ParsedTrace = { trace: SavedTrace } | { error: string };
@@ -79,6 +83,7 @@ export function parseSavedTrace(text: string, file: string, id: string): ParsedT
     return t;
   };
   const events: WireEvent[] = [];
+  const spans: SpanDef[] = [];
   for (const { e, thread } of timed) {
     const base = { package: typeof e.cat === "string" && e.cat !== "" ? e.cat : "(none)", task: taskOf(thread, isNum(e.tid) ? e.tid : 0) };
     const time = (e.ts as number) / 1000;
@@ -92,6 +97,8 @@ export function parseSavedTrace(text: string, file: string, id: string): ParsedT
     const end = halfOf(args.end);
     if (begin !== null && end !== null) {
       events.push({ ...base, time, ...begin }, { ...base, time: time + dur, ...end });
+      const d = { begin: `${base.package}:${begin.name}`, end: `${base.package}:${end.name}`, ...(e.name !== `${begin.name} → ${end.name}` ? { name: e.name as string } : {}) };
+      if (!spans.some((x) => sameSpan(x, d))) spans.push(d);
     } else {
       events.push({ ...base, time, name: e.name as string, args: { ...args, duration_ms: dur } });
     }
@@ -112,7 +119,7 @@ export function parseSavedTrace(text: string, file: string, id: string): ParsedT
     failures: isNum(otherData.failures) ? otherData.failures : 0,
     received: events.length,
   };
-  return { trace: { page, tracepoints: tracepointsOf(events, file), events, skipped } };
+  return { trace: { page, tracepoints: tracepointsOf(events, file), events, skipped, spans } };
 }
 
 /** One half of a slice our writer made: `{ event: name, args }`. */

@@ -3,6 +3,7 @@
 // recording is read-only: its tracepoints show how often each fired, with no checkbox.
 
 import type { PageInfo, WireTracepoint } from "../../../runtime/live/protocol.ts";
+import { countMatches } from "./pattern-match.ts";
 
 export interface SidebarActions {
   select(page: string): void;
@@ -36,12 +37,18 @@ export function renderPages(ul: HTMLElement, pages: PageInfo[], selected: string
   }
 }
 
-export function renderPatterns(box: HTMLElement, patterns: string[], act: SidebarActions): void {
+/** `names`: the page's `package:event`s, so a pattern that selects none of them says so. */
+export function renderPatterns(box: HTMLElement, patterns: string[], act: SidebarActions, names: readonly string[]): void {
   box.replaceChildren(
     ...patterns.map((p) => {
       const x = h("button", { title: `detach ${p}`, textContent: "×" });
       x.addEventListener("click", () => act.detach([p]));
-      return h("span", { className: "chip" }, p, x);
+      const n = countMatches(p, names);
+      const chip = h("span", { className: n ? "chip" : "chip none", title: n ? `${p}: ${n} tracepoint${n === 1 ? "" : "s"}` : `${p} matches no tracepoint of this page yet; it applies to modules that load later` }, p);
+      if (!n) chip.append(" ", h("span", { className: "why", textContent: "matches nothing yet" }));
+      chip.append(x);
+      chip.dataset.pattern = p;
+      return chip;
     }),
   );
 }

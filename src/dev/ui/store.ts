@@ -22,9 +22,22 @@ export class EventStore {
   shown: number[] | null = null;
   /** events removed because the store was full */
   evicted = 0;
+  /** Changes whenever the shown rows change other than by appending (filter, clear, eviction). */
+  version = 0;
+  /**
+   * The `timeOrigin` the rows' times are relative to: that of the first instance of the
+   * page. Events of a later instance (the app reloaded) are shifted onto it, so one
+   * recording spans reloads. 0: unknown (a saved recording without it).
+   */
+  origin = 0;
   #terms: string[] = [];
 
   constructor(readonly capacity = 200_000) {}
+
+  /** Whether a filter is set. */
+  get filtering(): boolean {
+    return this.#terms.length > 0;
+  }
 
   get size(): number {
     return this.shown === null ? this.rows.length : this.shown.length;
@@ -35,11 +48,14 @@ export class EventStore {
     return this.shown === null ? this.rows[i] : this.rows[this.shown[i]! - this.first];
   }
 
-  add(events: readonly WireEvent[]): void {
+  /** Appends events recorded on a page whose `timeOrigin` is `origin` (0: the store's own). */
+  add(events: readonly WireEvent[], origin = 0): void {
+    if (this.origin === 0) this.origin = origin;
+    const shift = origin === 0 || this.origin === 0 ? 0 : origin - this.origin;
     for (const e of events) {
       const text = formatArgs(e.args);
       const key = `${e.package}:${e.name}`;
-      const row: Row = { ...e, key, text, hay: `${key} ${text} ${e.task.name}`.toLowerCase() };
+      const row: Row = { ...e, time: e.time + shift, key, text, hay: `${key} ${text} ${e.task.name}`.toLowerCase() };
       const seq = this.first + this.rows.length;
       this.rows.push(row);
       if (this.shown !== null && this.#matches(row)) this.shown.push(seq);
@@ -48,6 +64,7 @@ export class EventStore {
   }
 
   setFilter(text: string): void {
+    this.version++;
     this.#terms = text.toLowerCase().split(/\s+/).filter(Boolean);
     if (this.#terms.length === 0) {
       this.shown = null;
@@ -59,6 +76,7 @@ export class EventStore {
   }
 
   clear(): void {
+    this.version++;
     this.first += this.rows.length;
     this.rows = [];
     if (this.shown !== null) this.shown = [];
@@ -89,6 +107,7 @@ export class EventStore {
   }
 
   #evict(n: number): void {
+    this.version++;
     this.rows.splice(0, n);
     this.first += n;
     this.evicted += n;

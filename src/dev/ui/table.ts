@@ -4,7 +4,7 @@
 // follows new events.
 
 import { formatClock } from "../../../runtime/live/format.ts";
-import type { EventStore } from "./store.ts";
+import type { EventStore, Row } from "./store.ts";
 
 const ROW = 22;
 
@@ -13,9 +13,13 @@ export class EventTable {
   /** The page's `performance.timeOrigin`; 0 (a recording that does not say it): times show as seconds on the page's clock. */
   timeOrigin = 0;
   follow = true;
+  /** The picked event, highlighted. */
+  selected: Row | null = null;
   #pool: HTMLDivElement[] = [];
   #queued = false;
   onView: (first: number, last: number) => void = () => {};
+  /** A click on the row shown at index `i`. */
+  onClick: (i: number) => void = () => {};
 
   constructor(readonly box: HTMLElement, readonly spacer: HTMLElement) {
     box.addEventListener("scroll", () => {
@@ -51,6 +55,7 @@ export class EventTable {
     while (this.#pool.length < need) {
       const div = document.createElement("div");
       div.className = "row";
+      div.addEventListener("click", () => this.onClick(Number(div.dataset.i)));
       for (const c of ["t", "p", "e", "a", "k"]) div.appendChild(document.createElement("span")).className = c;
       this.spacer.appendChild(div);
       this.#pool.push(div);
@@ -63,6 +68,8 @@ export class EventTable {
         continue;
       }
       div.style.display = "";
+      div.dataset.i = String(first + j);
+      div.classList.toggle("sel", row === this.selected);
       div.style.transform = `translateY(${(first + j) * ROW}px)`;
       const c = div.children;
       c[0]!.textContent = this.timeOrigin === 0 ? `${(row.time / 1000).toFixed(3)} s` : formatClock(this.timeOrigin + row.time);
