@@ -6,6 +6,8 @@ import { resolve } from "node:path";
 import { createContext } from "./context.ts";
 import { watch, WATCH_HELP, WatchUsageError } from "./dev/watch.ts";
 import { PositionedError } from "./errors.ts";
+import { AttachError } from "./attach/target.ts";
+import { listPid, watchPid, WATCH_PID_HELP } from "./attach/watch-pid.ts";
 import { findPackageDirs } from "./scan.ts";
 
 const HELP = `tstrace: Go-style tracepoints for TypeScript and JavaScript
@@ -15,7 +17,7 @@ usage:
                                    (dir/... lists every package below dir)
   tstrace gen [--root DIR] [--out FILE]
                                    write the declaration file (default tracing-env.d.ts in the root)
-${WATCH_HELP}  tstrace help                     show this text
+${WATCH_HELP}${WATCH_PID_HELP}  tstrace help                     show this text
 `;
 
 class UsageError extends Error {}
@@ -104,19 +106,25 @@ async function gen(args: string[]): Promise<number> {
   return failed ? 1 : 0;
 }
 
+/** Terminal io for watch; with `sigterm`, SIGTERM stops it as Ctrl-C does (and detaches). */
+const stdio = (sigterm: boolean) => ({
+  stdout: (t: string) => void process.stdout.write(t),
+  stderr: (t: string) => void process.stderr.write(t),
+  stopped: new Promise<void>((r) => {
+    process.once("SIGINT", () => r());
+    if (sigterm) process.once("SIGTERM", () => r());
+  }),
+});
+
 async function main(argv: string[]): Promise<number> {
   const [cmd, ...rest] = argv;
   switch (cmd) {
     case "list":
-      return list(rest);
+      return rest.includes("--pid") ? listPid(rest, stdio(false)) : list(rest);
     case "gen":
       return gen(rest);
     case "watch":
-      return watch(rest, {
-        stdout: (t) => process.stdout.write(t),
-        stderr: (t) => process.stderr.write(t),
-        stopped: new Promise((r) => process.once("SIGINT", () => r())),
-      });
+      return rest.includes("--pid") ? watchPid(rest, stdio(true)) : watch(rest, stdio(false));
     case "help":
     case "--help":
     case "-h":
@@ -136,7 +144,8 @@ main(process.argv.slice(2)).then(
       process.stderr.write(`tstrace: ${err.message}\n\n${HELP}`);
       process.exitCode = 2;
     } else {
-      process.stderr.write(`${err instanceof PositionedError ? err.message : `tstrace: ${err?.stack ?? err}`}\n`);
+      const known = err instanceof PositionedError || err instanceof AttachError;
+      process.stderr.write(`${known ? `${err instanceof AttachError ? "tstrace: " : ""}${err.message}` : `tstrace: ${err?.stack ?? err}`}\n`);
       process.exitCode = 1;
     }
   },

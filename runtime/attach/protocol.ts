@@ -1,0 +1,61 @@
+// What `tstrace watch --pid` and the agent in the target exchange through the
+// target's inspector. Types and names only: the CLI (src/attach/) and the agent
+// (runtime/attach/agent.ts) both import this file.
+//
+// CLI -> agent: `Runtime.callFunctionOn` of one fixed function, with the command
+// and its data as call arguments (values, never source text).
+// agent -> CLI: a `Runtime.addBinding` function the agent calls with one JSON
+// batch of events at a time; the CLI gets it as `Runtime.bindingCalled`.
+
+import type { WireEvent, WireStack, WireTracepoint } from "../live/protocol.ts";
+
+/** `globalThis[Symbol.for(AGENT_KEY)]` is the agent's one entry point. */
+export const AGENT_KEY = "unplugin-tracing.attach.v1";
+/** The registry's key (runtime/tracing.ts): present means the runtime is loaded. */
+export const REGISTRY_KEY = "unplugin-tracing.state.v1";
+
+export interface HelloReply {
+  pid: number;
+  node: string;
+  timeOrigin: number;
+  /** Sessions attached now (other `tstrace watch --pid` runs). */
+  sessions: number;
+  /** Probes attached to all tracepoints now, ours or anyone's. */
+  probes: number;
+  tracepoints: number;
+}
+
+export interface AttachRequest {
+  session: string;
+  /** Name of the binding the agent calls with batches. */
+  binding: string;
+  patterns: string[];
+  /** Count the stacks of matched events (for --pprof). */
+  stacks: boolean;
+}
+
+export interface DetachReply {
+  dropped: number;
+  failures: number;
+  stacks: WireStack[];
+  startWall: number;
+  durationMs: number;
+}
+
+/** One binding call: events recorded since the last one. */
+export interface Batch {
+  session: string;
+  events: WireEvent[];
+  /** Events dropped so far in this session (the target's buffer was full). */
+  dropped: number;
+  failures: number;
+}
+
+export interface Commands {
+  hello: { data: null; reply: HelloReply };
+  list: { data: null; reply: WireTracepoint[] };
+  attach: { data: AttachRequest; reply: { attached: number } };
+  ping: { data: { session: string }; reply: boolean };
+  detach: { data: { session: string }; reply: DetachReply | null };
+}
+export type CommandName = keyof Commands;
