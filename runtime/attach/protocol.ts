@@ -4,10 +4,10 @@
 //
 // CLI -> agent: `Runtime.callFunctionOn` of one fixed function, with the command
 // and its data as call arguments (values, never source text).
-// agent -> CLI: a `Runtime.addBinding` function the agent calls with one JSON
-// batch of events at a time; the CLI gets it as `Runtime.bindingCalled`.
+// agent -> CLI: a `Runtime.addBinding` function the agent calls with one batch
+// of events at a time (batch.ts); the CLI gets it as `Runtime.bindingCalled`.
 
-import type { WireEvent, WireStack, WireTracepoint } from "../live/protocol.ts";
+import type { WireStack, WireTracepoint } from "../live/protocol.ts";
 
 /** `globalThis[Symbol.for(AGENT_KEY)]` is the agent's one entry point. */
 export const AGENT_KEY = "unplugin-tracing.attach.v1";
@@ -40,15 +40,6 @@ export interface DetachReply {
   stacks: WireStack[];
   startWall: number;
   durationMs: number;
-}
-
-/** One binding call: events recorded since the last one. */
-export interface Batch {
-  session: string;
-  events: WireEvent[];
-  /** Events dropped so far in this session (the target's buffer was full). */
-  dropped: number;
-  failures: number;
 }
 
 export interface Commands {

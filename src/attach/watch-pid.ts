@@ -8,7 +8,8 @@ import { gzipSync } from "node:zlib";
 import { checkPatterns } from "../../runtime/live/limits.ts";
 import { formatEvent } from "../../runtime/live/format.ts";
 import type { WireEvent } from "../../runtime/live/protocol.ts";
-import type { Batch, DetachReply } from "../../runtime/attach/protocol.ts";
+import type { DetachReply } from "../../runtime/attach/protocol.ts";
+import { decodeBatch } from "../../runtime/attach/batch.ts";
 import { buildProfile } from "../../runtime/profile.ts";
 import { toTraceFile, type RecordedEvent } from "../../runtime/trace-events.ts";
 import { WatchUsageError, type WatchIo } from "../dev/watch.ts";
@@ -80,12 +81,8 @@ export async function watchPid(args: string[], io: WatchIo): Promise<number> {
     timeOrigin = hello.timeOrigin;
     session.cdp.on("Runtime.bindingCalled", (p: { name?: string; payload?: string }) => {
       if (p?.name !== binding || typeof p.payload !== "string") return;
-      let b: Batch;
-      try {
-        b = JSON.parse(p.payload);
-      } catch {
-        return;
-      }
+      const b = decodeBatch(p.payload);
+      if (b === null) return;
       let text = "";
       for (const e of b.events) {
         text += w.json
