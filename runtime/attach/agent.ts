@@ -21,6 +21,14 @@ import { AGENT_KEY, type AttachRequest, type CommandName, type Commands, type De
 
 /** Events kept between two flushes; beyond it the oldest are dropped (and counted). */
 const BUFFER = 50_000;
+/** Events waiting to be sent; beyond it new ones are dropped (and counted). */
+const QUEUE = 30_000;
+/**
+ * Batches sent and not yet acknowledged by the CLI. A CLI that reads slowly makes
+ * the agent wait (and drop, counted) instead of piling batches up in the inspector's
+ * own unbounded send queue: memory stays bounded and so does an event's delay.
+ */
+const WINDOW = 8;
 /** How often batches leave: well under the 1 s an event may take to reach the CLI. */
 const FLUSH_MS = 50;
 /** Events in one binding call: about 30 KB (see batch.ts), well under a millisecond to send. */
@@ -43,6 +51,9 @@ interface Session {
   queue: RecordedEvent[][];
   queued: number;
   sending: boolean;
+  /** Batches sent, and the last one the CLI acknowledged. */
+  sent: number;
+  acked: number;
 }
 
 const sessions = new Map<string, Session>();
@@ -96,6 +107,8 @@ function attachSession(req: AttachRequest): { attached: number } {
     queue: [],
     queued: 0,
     sending: false,
+    sent: 0,
+    acked: 0,
   };
   s.timer.unref?.();
   sessions.set(s.id, s);
@@ -123,7 +136,7 @@ function take(s: Session): void {
   s.failures += rec.failures;
   rec.clear();
   // The queue is bounded too: a CLI that reads slowly costs events, never memory.
-  const room = Math.max(0, BUFFER - s.queued);
+  const room = Math.max(0, QUEUE - s.queued);
   if (recorded.length > room) s.dropped += recorded.length - room;
   const n = Math.min(room, recorded.length);
   for (let i = 0; i < n; i += BATCH) s.queue.push(recorded.slice(i, Math.min(n, i + BATCH)));
@@ -131,14 +144,15 @@ function take(s: Session): void {
 }
 
 /** Sends one batch now and the rest on later turns of the loop, so no turn is long. */
-function send(s: Session): void {
+function send(s: Session, final = false): void {
   const fn = (globalThis as Record<string, unknown>)[s.binding];
   if (typeof fn !== "function") return;
+  if (!final && s.sent - s.acked >= WINDOW) return;
   const events = s.queue.shift();
   if (events === undefined) return;
   s.queued -= events.length;
-  (fn as (payload: string) => void)(encodeBatch(s.id, events, s.dropped, s.failures));
-  if (s.queue.length > 0) {
+  (fn as (payload: string) => void)(encodeBatch(s.id, ++s.sent, events, s.dropped, s.failures));
+  if (!final && s.queue.length > 0 && s.sent - s.acked < WINDOW) {
     s.sending = true;
     setImmediate(() => {
       s.sending = false;
@@ -152,7 +166,7 @@ function detachSession(id: string): DetachReply | null {
   if (s === undefined) return null;
   take(s);
   // What is still queued goes out now, before the CLI closes its side.
-  while (s.queue.length > 0) send(s);
+  while (s.queue.length > 0) send(s, true);
   clearInterval(s.timer);
   s.recorder.stop();
   s.counter?.stop();
@@ -180,8 +194,15 @@ const entry = function agent(command: string, data: unknown): unknown {
       return attachSession(checkAttach(data));
     case "ping": {
       const s = isRecord(data) && isId(data.session) ? sessions.get(data.session) : undefined;
-      if (s) s.lastPing = Date.now();
-      return s !== undefined;
+      if (s === undefined) return false;
+      s.lastPing = Date.now();
+      // A ping carries the last batch the CLI has handled: room to send more now.
+      const acked = (data as { acked?: unknown }).acked;
+      if (Number.isSafeInteger(acked) && (acked as number) > s.acked && (acked as number) <= s.sent) {
+        s.acked = acked as number;
+        if (!s.sending) send(s);
+      }
+      return true;
     }
     case "detach":
       if (!isRecord(data) || !isId(data.session)) throw new TypeError("detach: want { session }");

@@ -10,6 +10,8 @@ import type { RecordedEvent } from "../trace-events.ts";
 
 export interface EncodedBatch {
   s: string;
+  /** sequence number in the session, from 1 */
+  n: number;
   /** dropped, failures so far */
   d: number;
   f: number;
@@ -21,11 +23,11 @@ export interface EncodedBatch {
   e: Json[][];
 }
 
-export function encodeBatch(session: string, events: readonly RecordedEvent[], dropped: number, failures: number): string {
+export function encodeBatch(session: string, seq: number, events: readonly RecordedEvent[], dropped: number, failures: number): string {
   const t0 = events.length > 0 ? events[0]!.time : 0;
   const tps = new Map<string, number>();
   const tasks = new Map<number, number>();
-  const out: EncodedBatch = { s: session, d: dropped, f: failures, t0, tp: [], tk: [], e: [] };
+  const out: EncodedBatch = { s: session, n: seq, d: dropped, f: failures, t0, tp: [], tk: [], e: [] };
   for (const ev of events) {
     const keys = Object.keys(ev.args);
     const key = `${ev.package}:${ev.name}:${keys.join(",")}`;
@@ -48,8 +50,8 @@ export function encodeBatch(session: string, events: readonly RecordedEvent[], d
   return JSON.stringify(out);
 }
 
-/** The events of a batch, or null when it is not one. */
-export function decodeBatch(text: string): { session: string; dropped: number; failures: number; events: WireEvent[] } | null {
+/** The batch, checked for shape, or null when the text is not one. */
+export function parseBatch(text: string): EncodedBatch | null {
   let b: EncodedBatch;
   try {
     b = JSON.parse(text);
@@ -57,15 +59,17 @@ export function decodeBatch(text: string): { session: string; dropped: number; f
     return null;
   }
   if (typeof b !== "object" || b === null || !Array.isArray(b.e) || !Array.isArray(b.tp) || !Array.isArray(b.tk)) return null;
-  const events: WireEvent[] = [];
-  for (const row of b.e) {
-    if (!Array.isArray(row)) continue;
-    const tp = b.tp[row[1] as number];
-    const tk = b.tk[row[2] as number];
-    if (!tp || !tk) continue;
-    const args: { [key: string]: Json } = {};
-    tp[2].forEach((name, i) => (args[name] = row[3 + i] ?? null));
-    events.push({ time: b.t0 + (row[0] as number) / 1000, package: tp[0], name: tp[1], args, task: { id: tk[0], name: tk[1] } });
-  }
-  return { session: String(b.s), dropped: Number(b.d) || 0, failures: Number(b.f) || 0, events };
+  if (!b.tp.every((t) => Array.isArray(t) && typeof t[0] === "string" && typeof t[1] === "string" && Array.isArray(t[2]))) return null;
+  if (!b.tk.every((t) => Array.isArray(t) && typeof t[1] === "string")) return null;
+  b.e = b.e.filter((row) => Array.isArray(row) && typeof row[0] === "number" && b.tp[row[1] as number] !== undefined && b.tk[row[2] as number] !== undefined);
+  return b;
+}
+
+/** One event of a parsed batch. */
+export function eventAt(b: EncodedBatch, row: Json[]): WireEvent {
+  const tp = b.tp[row[1] as number]!;
+  const tk = b.tk[row[2] as number]!;
+  const args: { [key: string]: Json } = {};
+  tp[2].forEach((name, i) => (args[name] = row[3 + i] ?? null));
+  return { time: b.t0 + (row[0] as number) / 1000, package: tp[0], name: tp[1], args, task: { id: tk[0], name: tk[1] } };
 }

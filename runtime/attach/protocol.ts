@@ -46,7 +46,8 @@ export interface Commands {
   hello: { data: null; reply: HelloReply };
   list: { data: null; reply: WireTracepoint[] };
   attach: { data: AttachRequest; reply: { attached: number } };
-  ping: { data: { session: string }; reply: boolean };
+  /** Keeps the session alive; `acked` is the last batch the CLI has handled. */
+  ping: { data: { session: string; acked?: number }; reply: boolean };
   detach: { data: { session: string }; reply: DetachReply | null };
 }
 export type CommandName = keyof Commands;

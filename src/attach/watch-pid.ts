@@ -6,10 +6,10 @@ import { randomBytes } from "node:crypto";
 import { writeFileSync } from "node:fs";
 import { gzipSync } from "node:zlib";
 import { checkPatterns } from "../../runtime/live/limits.ts";
-import { formatEvent } from "../../runtime/live/format.ts";
 import type { WireEvent } from "../../runtime/live/protocol.ts";
 import type { DetachReply } from "../../runtime/attach/protocol.ts";
-import { decodeBatch } from "../../runtime/attach/batch.ts";
+import { eventAt, parseBatch } from "../../runtime/attach/batch.ts";
+import { linesOf } from "./lines.ts";
 import { buildProfile } from "../../runtime/profile.ts";
 import { toTraceFile, type RecordedEvent } from "../../runtime/trace-events.ts";
 import { WatchUsageError, type WatchIo } from "../dev/watch.ts";
@@ -81,18 +81,15 @@ export async function watchPid(args: string[], io: WatchIo): Promise<number> {
     timeOrigin = hello.timeOrigin;
     session.cdp.on("Runtime.bindingCalled", (p: { name?: string; payload?: string }) => {
       if (p?.name !== binding || typeof p.payload !== "string") return;
-      const b = decodeBatch(p.payload);
+      const b = parseBatch(p.payload);
       if (b === null) return;
-      let text = "";
-      for (const e of b.events) {
-        text += w.json
-          ? `${JSON.stringify({ time: timeOrigin + e.time, pid: w.pid, package: e.package, event: e.name, args: e.args, task: e.task.name })}\n`
-          : `${formatEvent(e, timeOrigin)}\n`;
-        if ((w.out || w.pprof) && kept.length < MAX_KEPT) kept.push(e);
-      }
+      const text = linesOf(b, { json: w.json, pid: w.pid, timeOrigin });
       if (text) io.stdout(text);
-      dropped = b.dropped;
-      failures = b.failures;
+      if (w.out || w.pprof) for (const row of b.e) if (kept.length < MAX_KEPT) kept.push(eventAt(b, row));
+      // Acknowledged once handled: the agent keeps a few batches in flight, no more.
+      void session.command("ping", { session: id, acked: b.n }).catch(() => {});
+      dropped = b.d;
+      failures = b.f;
       if (dropped > printedDrops) {
         io.stderr(`tstrace: ${dropped - printedDrops} events dropped in process ${w.pid} (its buffer was full; ${dropped} so far)\n`);
         printedDrops = dropped;
