@@ -6,6 +6,7 @@ import dc from "node:diagnostics_channel";
 import { createServer } from "node:http";
 import { Recorder } from "unplugin-tracing/recorder";
 import { attach, setup, tracepoints } from "unplugin-tracing/runtime";
+import { run } from "unplugin-tracing/tracetest";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import {
   bridgeChannels,
@@ -49,6 +50,21 @@ it("makes undici's and http's channels tracepoints, subscribed only while a prob
   expect(JSON.stringify(create?.args.message)).toContain("/watched");
   expect(events.map((e) => e.name)).toEqual(expect.arrayContaining(["undici_request_create", "undici_request_headers", "http_server_request_start", "http_server_response_finish"]));
   expect(events.some((e) => JSON.stringify(e.args).includes("/idle"))).toBe(false);
+});
+
+class RequestStarted {
+  constructor(readonly url: string) {}
+}
+
+it("lets tracetest expect a bridged channel's events", async () => {
+  bridgeChannels(["http.server.request.start"]);
+  await run(async (t) => {
+    setup(() => attach("diagnostics_channel:http_server_request_start", (_tp, [m]) => t.rxEvent(new RequestStarted((m as { request: { url: string } }).request.url)), t.pg));
+    const res = fetch(`${base}/checked`);
+    await t.expect("default", new RequestStarted("/checked"));
+    expect(await (await res).text()).toBe("hello /checked");
+  });
+  expect(dc.hasSubscribers("http.server.request.start")).toBe(false);
 });
 
 it("bridges a user's own TracingChannel, sync and async", async () => {
