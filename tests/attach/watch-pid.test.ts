@@ -44,6 +44,10 @@ async function startTarget(file: string): Promise<Target> {
     proc.once("exit", (code) => reject(new Error(`target exited with ${code}: ${err}`)));
   });
   const { port } = JSON.parse(line);
+  // A target that dies by itself says why in the test's output.
+  proc.once("exit", (code, signal) => {
+    if (signal !== "SIGTERM" && signal !== "SIGKILL") console.error(`target ${proc.pid} exited (${code ?? signal}):\n${err}`);
+  });
   return { proc, pid: proc.pid!, port, stderr: () => err };
 }
 
@@ -97,12 +101,13 @@ describe.each<Bundler>(["esbuild", "vite"])("a server built with %s", (bundler) 
     const before = await listPid(t.pid);
     expect(before.code).toBe(0);
     expect(before.stdout).toMatch(/^src\/http:traceRequest\t0 probes\tsrc\/http\/serve\.ts:5:1$/m);
-    expect(before.stderr).toContain("3 tracepoints, 0 probes attached");
+    expect(before.stdout).toMatch(/^diagnostics_channel:http_server_request_start\t0 probes\tdiagnostics_channel "http.server.request.start"$/m);
+    expect(before.stderr).toContain("4 tracepoints, 0 probes attached");
 
     const dir = mkdtempSync(join(tmpdir(), "watch-pid-"));
     const out = join(dir, "trace.json");
     const pprof = join(dir, "events.pb.gz");
-    const w = tstrace(["watch", "--pid", String(t.pid), "src/http:traceRe*", "--json", "--out", out, "--pprof", pprof]);
+    const w = tstrace(["watch", "--pid", String(t.pid), "src/http:traceRe*", "diagnostics_channel:http_server_*", "--json", "--out", out, "--pprof", pprof]);
     await until("the watch to attach", () => w.stderr().includes("tstrace: watching"));
     await get(t, "/first");
     await get(t, "/second");
@@ -113,7 +118,9 @@ describe.each<Bundler>(["esbuild", "vite"])("a server built with %s", (bundler) 
     expect(w.stderr()).toContain("and closed its inspector; 0 events dropped");
 
     const lines = w.stdout().trim().split("\n").map((l) => JSON.parse(l));
-    const mine = lines.filter((e) => e.args.url === "/first" || e.args.url === "/second");
+    // Node's http channel, bridged: its message carries the request.
+    expect(lines.find((e) => e.package === "diagnostics_channel" && JSON.stringify(e.args.message).includes("/first"))?.event).toBe("http_server_request_start");
+    const mine = lines.filter((e) => e.package === "src/http" && (e.args.url === "/first" || e.args.url === "/second"));
     expect(mine.map((e) => `${e.event} ${e.args.url}`)).toEqual([
       "traceRequest /first",
       "traceResponse /first",
@@ -132,7 +139,7 @@ describe.each<Bundler>(["esbuild", "vite"])("a server built with %s", (bundler) 
 
     // No probe left behind, the inspector closed again, and the server still serves.
     const after = await listPid(t.pid);
-    expect(after.stderr).toContain("3 tracepoints, 0 probes attached");
+    expect(after.stderr).toContain("4 tracepoints, 0 probes attached");
     expect(await get(t, "/after")).toEqual({ ok: true });
     await untilAsync("the inspector to close", async () => !(await inspectorOpen()));
     expect(t.proc.exitCode).toBe(null);
@@ -205,7 +212,7 @@ describe("errors", () => {
     started.push(proc);
     const r = await listPid(proc.pid!);
     // Attached once it could be signalled: either its tracepoints, or (if its modules had not loaded yet) no runtime.
-    if (r.code === 0) expect(r.stderr).toContain("3 tracepoints");
+    if (r.code === 0) expect(r.stderr).toContain("4 tracepoints");
     else expect(r.stderr).toContain("has no unplugin-tracing runtime loaded");
     await new Promise((r) => setTimeout(r, 200));
     expect(proc.exitCode).toBe(null);
