@@ -188,6 +188,13 @@ export abstract class Tracepoint {
   /** @internal Adapts a pattern probe to this event's arity (generated). */
   abstract wrap(fn: PatternProbeFn): ProbeFn;
 
+  /**
+   * @internal Called after an unlock that gave this tracepoint its first live probe
+   * (`true`) or took its last away (`false`); bridges subscribe to their source
+   * only while someone listens. Cold path only: never read by a trace call.
+   */
+  onLive?(live: boolean): void;
+
   /** @internal Combines the thenables probes returned into one promise. */
   protected settle(pending: PromiseLike<unknown>[]): Promise<void> {
     return settleAll(pending);
@@ -292,14 +299,27 @@ function unlock(): void {
   // `flips` stays for a copy of an older runtime sharing this state; ours walks the lists.
   for (const p of state.flips) p.on = !p.detached;
   state.flips.clear();
+  let turned: Tracepoint[] | null = null;
   for (const tp of state.dirty) {
     for (const p of tp.list) p.on = !p.detached;
     tp.list = tp.list.filter(isAttached);
     const live = tp.list.length === 0 ? null : tp.list.slice();
-    if (live !== tp.p) setLive(tp, live);
+    if (live === tp.p) continue;
+    if ((live === null) !== (tp.p === null) && tp.onLive !== undefined) (turned ??= []).push(tp);
+    setLive(tp, live);
   }
   state.dirty.clear();
   state.locked = false;
+  if (turned !== null) for (const tp of turned) notifyLive(tp);
+}
+
+/** A bridge's failure to (un)subscribe must not break the unlock that caused it. */
+function notifyLive(tp: Tracepoint): void {
+  try {
+    tp.onLive!(tp.p !== null);
+  } catch {
+    // the bridge counts its own failures
+  }
 }
 
 const isAttached = (p: Probe) => !p.detached;

@@ -9,6 +9,8 @@ import { watch, WATCH_HELP, WatchUsageError } from "./dev/watch.ts";
 import { generateDts } from "./dts.ts";
 import { PositionedError } from "./errors.ts";
 import { installedLibraries } from "./manifest.ts";
+import { AttachError } from "./attach/target.ts";
+import { listPid, watchPid, WATCH_PID_HELP } from "./attach/watch-pid.ts";
 import { findPackageDirs } from "./scan.ts";
 import { createUnreadWarnings } from "./sfc/unread.ts";
 
@@ -23,7 +25,7 @@ usage:
   tstrace build <outDir> [--src DIR] [--name NAME] [--root DIR]
                                    rewrite in place the JavaScript tsc emitted into outDir (a library
                                    that does not bundle): package modules, source maps, tracing.json
-${WATCH_HELP}  tstrace help                     show this text
+${WATCH_HELP}${WATCH_PID_HELP}  tstrace help                     show this text
 `;
 
 class UsageError extends Error {}
@@ -168,25 +170,27 @@ async function build(args: string[]): Promise<number> {
   return errors.length > 0 ? 1 : 0;
 }
 
+/** Terminal io for watch; with `sigterm`, SIGTERM stops it as Ctrl-C does (and detaches). */
+const stdio = (sigterm: boolean) => ({
+  stdout: (t: string) => void process.stdout.write(t),
+  stderr: (t: string) => void process.stderr.write(t),
+  stopped: new Promise<void>((r) => {
+    process.once("SIGINT", () => r());
+    if (sigterm) process.once("SIGTERM", () => r());
+  }),
+});
+
 async function main(argv: string[]): Promise<number> {
   const [cmd, ...rest] = argv;
   switch (cmd) {
     case "list":
-      return list(rest);
+      return rest.includes("--pid") ? listPid(rest, stdio(false)) : list(rest);
     case "gen":
       return gen(rest);
     case "build":
       return build(rest);
     case "watch":
-      return watch(rest, {
-        stdout: (t) => process.stdout.write(t),
-        stderr: (t) => process.stderr.write(t),
-        // Either signal detaches and writes --out (a terminal's Ctrl-C, a supervisor's kill).
-        stopped: new Promise((r) => {
-          process.once("SIGINT", () => r());
-          process.once("SIGTERM", () => r());
-        }),
-      });
+      return rest.includes("--pid") ? watchPid(rest, stdio(true)) : watch(rest, stdio(true));
     case "help":
     case "--help":
     case "-h":
@@ -206,7 +210,8 @@ main(process.argv.slice(2)).then(
       process.stderr.write(`tstrace: ${err.message} (tstrace help shows the usage)\n`);
       process.exitCode = 2;
     } else {
-      process.stderr.write(`${err instanceof PositionedError ? err.message : `tstrace: ${err?.stack ?? err}`}\n`);
+      const known = err instanceof PositionedError || err instanceof AttachError;
+      process.stderr.write(`${known ? `${err instanceof AttachError ? "tstrace: " : ""}${err.message}` : `tstrace: ${err?.stack ?? err}`}\n`);
       process.exitCode = 1;
     }
   },

@@ -47,7 +47,7 @@ export const packageVirtualId = (root: string, dir: string): string => PKG_PREFI
 
 const here = dirname(fileURLToPath(import.meta.url));
 /** Our own runtime entries by specifier, e.g. `unplugin-tracing/runtime`. */
-export const RUNTIME_ENTRY = /^unplugin-tracing\/(runtime|tracetest|recorder|profile)$/;
+export const RUNTIME_ENTRY = /^unplugin-tracing\/(runtime|tracetest|recorder|profile|diagnostics-channel|otel)$/;
 /** Our runtime's directory: its modules are never user code to transform. */
 export const RUNTIME_DIR = join(here, "..", "runtime");
 /** Our own runtime entry, `.js` when running from dist/, `.ts` from source. */
@@ -65,6 +65,8 @@ const RUNTIME_ENTRIES: Record<string, string> = {
   "unplugin-tracing/tracetest": "tracetest",
   "unplugin-tracing/recorder": "recorder",
   "unplugin-tracing/profile": "profile",
+  "unplugin-tracing/diagnostics-channel": "bridges/diagnostics-channel",
+  "unplugin-tracing/otel": "bridges/otel",
 };
 
 /** A module id without its query or hash. */

@@ -8,6 +8,7 @@ import { RUNTIME_DIR, runtimeFile } from "../ids.ts";
 import { bindChannel, type Socket } from "./channel.ts";
 import { createHub, type Hub } from "./hub.ts";
 import { encodeProfile } from "./profile-file.ts";
+import { startSsrTarget } from "./ssr-target.ts";
 import { createUiMiddleware, UI_PATH } from "./ui-server.ts";
 
 export interface LiveState {
@@ -43,6 +44,8 @@ export function devServerHooks(options: { readonly live: boolean }, state: LiveS
       state.hub = hub;
       const servedAt = () => [...(server.resolvedUrls?.local ?? []), ...(server.resolvedUrls?.network ?? []), ...(config.server.origin ? [config.server.origin] : [])];
       const unbind = bindChannel(server.ws as unknown as Socket, hub, config.logger, servedAt);
+      // Modules the SSR module runner evaluates share this process: one target for them.
+      const stopSsr = startSsrTarget(hub, { url: `ssr: ${config.root}`, title: "SSR (module runner in the dev server)" });
       server.middlewares.use(createUiMiddleware(base));
       const printUrls = server.printUrls.bind(server);
       server.printUrls = () => {
@@ -51,6 +54,7 @@ export function devServerHooks(options: { readonly live: boolean }, state: LiveS
       };
       server.httpServer?.once("close", () => {
         unbind();
+        stopSsr();
         hub.close();
         state.hub = null;
       });
