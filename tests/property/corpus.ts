@@ -18,7 +18,8 @@ const SOURCES = [
   "debug/src/common.js",
   "debug/src/node.js",
   "debug/src/browser.js",
-  "esbuild/lib/main.js",
+  "webpack/lib/module/extractSourceMap.js",
+  "webpack/lib/define/DotenvPlugin.js",
 ];
 
 export interface CorpusModule {

@@ -1,6 +1,7 @@
 // Property: the rewrite of a trace call means the same wherever the call stands,
 // in code with or without semicolons. Over real modules (tests/property/corpus.ts),
-// each printed both ways by prettier, a call of a declared event is put at every
+// each printed both ways by prettier and saved under each module kind in turn
+// (.ts .mts .cts .js .mjs .cjs .jsx), a call of a declared event is put at every
 // statement position and around expressions (tests/property/sites.ts); the plugin's
 // transform rewrites them; the output must parse, and erasing the rewritten calls
 // must give, re-printed by esbuild, exactly the source with the calls erased.
@@ -41,11 +42,15 @@ describe("rewrite over real code, with and without semicolons", () => {
   const modules = corpusModules();
   let total = 0;
 
-  it.each(modules.flatMap((m) => [true, false].map((semi) => ({ ...m, semi }))))("$name, semi: $semi", async ({ name, ext, code, semi }) => {
+  // Every module kind the plugin reads, in turn (a .tsx file would read `<T>(x) =>` as JSX).
+  const kinds = { ts: ["ts", "mts", "cts"], js: ["js", "mjs", "cjs", "jsx"] };
+  const cases = modules.flatMap((m, i) => [true, false].map((semi, j) => ({ ...m, semi, kind: kinds[m.ext][(2 * i + j) % kinds[m.ext].length]! })));
+
+  it.each(cases)("$name as .$kind, semi: $semi", async ({ name, ext, code, semi, kind }) => {
     const source = DIRECTIVE + (await reformat(insertSites(code, ext), ext, semi));
     const dir = join(root, `${name.replace(/\W/g, "_")}_${semi}`);
     mkdirSync(dir, { recursive: true });
-    const file = join(dir, `mod.${ext}`);
+    const file = join(dir, `mod.${kind}`);
     writeFileSync(file, source);
     const ctx = createContext({ root, dts: false });
     const out = (await ctx.transform(source, file, null)).result!;
