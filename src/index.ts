@@ -72,7 +72,7 @@ export const unpluginFactory: UnpluginFactory<Options | undefined> = (options, m
   const ctx = createContext(options);
   const live = devServerHooks(ctx.options);
   let dts: Promise<unknown> = Promise.resolve();
-  const unread = createUnreadWarnings(() => ctx.root, (path) => isExcluded(ctx.options, path));
+  const unread = createUnreadWarnings(() => ctx.root, (path) => isExcluded(ctx.options, path), (dir) => new Set(ctx.store.get(dir).events.map((e) => e.name)));
   return {
     name: NAME,
     enforce: "pre",

@@ -2,11 +2,12 @@
 // does not parse (`.astro`, `.mdx`, `.html`...), or in a component outside its
 // script blocks. They are reported as warnings that name the place, never dropped
 // in silence: the code that calls the event would fail only at run time.
-import { relative, sep } from "node:path";
+import { dirname, relative, sep } from "node:path";
 import { createLineMap } from "../errors.ts";
 import { cleanId } from "../ids.ts";
 import { isPackageMember } from "../packages.ts";
 import { componentScripts, isComponentFile } from "./component.ts";
+import { templateTraceCall } from "./template-calls.ts";
 
 const DIRECTIVE_LINE = /^\/\/trace:/gm;
 
@@ -56,22 +57,29 @@ export function recordScanWarnings(root: string, warnings: readonly string[]): v
  * module the bundler passes that the plugin does not read) and from the package
  * scan (files no bundler may ever pass, such as an `.html` template).
  */
-export function createUnreadWarnings(root: () => string, excluded: (path: string) => boolean) {
+export function createUnreadWarnings(root: () => string, excluded: (path: string) => boolean, eventsOf: (dir: string) => ReadonlySet<string> = () => new Set()) {
   const warned = new Set<string>();
   const once = (file: string, message: string) => (warned.has(file) ? null : (warned.add(file), message));
 
-  /** The warning for a module passed to transform, or null. */
-  function own(id: string, code: string): string | null {
-    if (id.startsWith("\0")) return null;
+  /** Warnings for a module passed to transform: a directive not read, a trace call in a template. */
+  function own(id: string, code: string): string[] {
+    if (id.startsWith("\0")) return [];
     const path = cleanId(id);
     // A component's sub-requests (`App.vue?vue&type=style`) hold a part of it only.
-    if (excluded(path) || (isComponentFile(path) && path !== id)) return null;
-    const at = unreadDirectiveAt(path, code, isPackageMember(path));
-    if (at < 0) return null;
+    if (excluded(path) || (isComponentFile(path) && path !== id)) return [];
     const file = relative(root(), path).split(sep).join("/");
+    const out: Array<string | null> = [];
+    const at = unreadDirectiveAt(path, code, isPackageMember(path));
     // With a query the text is a part of the file (Vite's inline <script> of index.html): no position.
-    const message = unreadDirectiveMessage(file, code, at);
-    return once(file, path === id ? message : message.replace(/^([^]*?):\d+:\d+: /, "$1: "));
+    const message = at < 0 ? null : unreadDirectiveMessage(file, code, at);
+    if (message) out.push(once(file, path === id ? message : message.replace(/^([^]*?):\d+:\d+: /, "$1: ")));
+    const call = isComponentFile(path) ? templateTraceCall(path, code, eventsOf(dirname(path))) : null;
+    if (call) {
+      const { line, column } = createLineMap(code)(call.at);
+      const why = "outside the <script> blocks is not rewritten and fails when it runs; call a function of the script that calls it";
+      out.push(once(`${file}#template`, `${file}:${line}:${column}: ${call.name}(...) ${why}`));
+    }
+    return out.filter((w) => w !== null);
   }
 
   /** Warnings of the last package scan not given yet. */
@@ -87,9 +95,7 @@ export function createUnreadWarnings(root: () => string, excluded: (path: string
   return {
     /** Warnings to give while transforming a module: its own, and the package scan's once it has run. */
     check(id: string, code: string): string[] {
-      const w = own(id, code);
-      const scan = fromScan();
-      return w ? [...scan, w] : scan;
+      return [...fromScan(), ...own(id, code)];
     },
     fromScan,
   };

@@ -61,5 +61,11 @@ it("a directive in a file kind the plugin does not read is a build warning that 
   const html = warnings.filter((w) => w.includes("help.html"));
   expect(html).toHaveLength(1);
   expect(html[0]).toContain("src/vue/help.html:5:1: //trace: directive ignored: the plugin does not read this kind of file");
-  expect(warnings.filter((w) => !w.includes("widget.astro") && !w.includes("help.html"))).toEqual([]);
+  expect(warnings.filter((w) => !w.includes("widget.astro") && !w.includes("help.html") && !w.includes("Tap.vue"))).toEqual([]);
+});
+
+it("a trace call in a Vue template, which only the script blocks' rewrite would make work, is a build warning at its place", () => {
+  const tap = warnings.filter((w) => w.includes("Tap.vue"));
+  expect(tap).toHaveLength(1);
+  expect(tap[0]).toContain("src/vue/Tap.vue:6:19: traceTap(...) outside the <script> blocks is not rewritten and fails when it runs; call a function of the script that calls it");
 });

@@ -19,6 +19,7 @@ const files: Record<string, string> = {
   "odd/Odd.vue": `<template>\n<pre>\n//trace:event traceInTemplate()\n</pre>\n</template>\n<script lang="coffee">\n//trace:event traceCoffee()\n</script>\n`,
   "odd/page.astro": `---\nconst a = 1\n//trace:event traceAstro()\n---\n<p>{a}</p>\n`,
   "odd/notes.md": `# notes\n\n//trace:event traceDocs()\n`,
+  "tmpl/Calls.svelte": `<script lang="ts">\n//trace:event traceTap(n: number)\n</script>\n\n<button onclick={() => traceTap(2)}>tap</button>\n`,
 };
 
 beforeAll(() => {
@@ -83,8 +84,18 @@ it("warnings: a directive in an .astro file, in a component's template or lang=c
   expect(unread.check(join(root, "odd/Odd.vue?vue&type=style&index=0.css"), "//trace:event traceX()\n")).toEqual([]);
 });
 
+it("warnings: a trace call in Svelte markup (or a Vue template) is not rewritten, so it is a warning; a call in the script is not", () => {
+  const ctx = createContext({ root, dts: false });
+  const unread = createUnreadWarnings(() => root, () => false, (dir) => new Set(ctx.store.get(dir).events.map((e) => e.name)));
+  expect(unread.check(join(root, "tmpl/Calls.svelte"), files["tmpl/Calls.svelte"]!)).toEqual([
+    "tmpl/Calls.svelte:5:24: traceTap(...) outside the <script> blocks is not rewritten and fails when it runs; call a function of the script that calls it",
+  ]);
+  expect(unread.check(join(root, "ui/Button.vue"), files["ui/Button.vue"]!)).toEqual([]);
+  expect(unread.check(join(root, "ui/Card.svelte"), files["ui/Card.svelte"]!)).toEqual([]);
+});
+
 it("the package scan finds component packages and notes directives it would not read (not in Markdown)", async () => {
-  expect((await findPackageDirs(root)).map((d) => d.slice(root.length + 1))).toEqual(["bad", "odd", "ui"]);
+  expect((await findPackageDirs(root)).map((d) => d.slice(root.length + 1))).toEqual(["bad", "odd", "tmpl", "ui"]);
   const unread = createUnreadWarnings(() => root, () => false);
   expect(unread.fromScan().map((w) => w.slice(0, w.indexOf(" ")))).toEqual(["odd/Odd.vue:3:1:", "odd/page.astro:3:1:"]);
   expect(unread.fromScan()).toEqual([]);

@@ -2,7 +2,7 @@
 // Svelte's own plugins, as a user's vite.config.ts lists them.
 import { fileURLToPath } from "node:url";
 import vue from "@vitejs/plugin-vue";
-import { svelte } from "@sveltejs/vite-plugin-svelte";
+import { svelte, vitePreprocess } from "@sveltejs/vite-plugin-svelte";
 import { createLogger, type InlineConfig, type Plugin } from "vite";
 import type { Options } from "../../src/options.ts";
 
@@ -33,6 +33,7 @@ export async function appConfig(options: Options, warnings: string[]): Promise<I
     configFile: false,
     envDir: false,
     customLogger: logger,
-    plugins: [await tracingPlugin(options), vue(), svelte({ configFile: false }), astroLike],
+    // vitePreprocess, as the create-vite Svelte template's svelte.config.js has it: a `pre` plugin after ours.
+    plugins: [await tracingPlugin(options), vue(), svelte({ configFile: false, preprocess: vitePreprocess() }), astroLike],
   };
 }
