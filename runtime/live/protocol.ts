@@ -121,6 +121,7 @@ export interface StacksMessage {
   startWall: number;
   durationMs: number;
 }
+/** Accepted only on the connection that registered the page; logged with control characters escaped. */
 export interface PageErrorMessage {
   page: string;
   message: string;
