@@ -64,7 +64,8 @@ export function newTask(name: string): Task {
 
 /** The task the caller runs in; `MAIN_TASK` outside any task. */
 export function currentTask(): Task {
-  return state.als?.getStore() ?? MAIN_TASK;
+  // Until a task has been made (ids start at 2) everything is on main: no storage lookup.
+  return state.next === 2 ? MAIN_TASK : (state.als?.getStore() ?? MAIN_TASK);
 }
 
 /** Whether `task()` separates async contexts here (Node), or everything is main (browsers). */
