@@ -4,7 +4,7 @@ import { createUnplugin, type UnpluginFactory } from "unplugin";
 import { bundlerResolveOf } from "./bundler-resolve.ts";
 import { createContext } from "./context.ts";
 import { checkOutputImports, checkWebpackExternals, esbuildSetup } from "./build-shapes.ts";
-import { cleanId, isVirtualId, packageVirtualId, REQUEST_PREFIX, RUNTIME_ENTRY } from "./ids.ts";
+import { cleanId, isVirtualId, packageVirtualId, REQUEST_PREFIX, RUNTIME_ENTRY, VIRTUAL_ID } from "./ids.ts";
 import { devServerHooks } from "./dev/index.ts";
 import { NAME, PositionedError } from "./errors.ts";
 import type { Options } from "./options.ts";
@@ -14,7 +14,6 @@ export type { Options } from "./options.ts";
 
 const SOURCE_ID = /\.[cm]?[jt]sx?(?:$|\?)/;
 const OUR_IDS = new RegExp(`^\0?trace(?:-pkg|-import|-lib|-request)?:|${RUNTIME_ENTRY.source}`);
-const VIRTUAL_IDS = /^trace-(?:pkg|import|lib):/;
 
 /** Reports a user error through the bundler's own channel, so it shows the position. */
 function fail(hookThis: any, err: unknown): never {
@@ -93,7 +92,7 @@ export const unpluginFactory: UnpluginFactory<Options | undefined> = (options, m
     },
 
     load: {
-      filter: { id: VIRTUAL_IDS },
+      filter: { id: VIRTUAL_ID },
       async handler(id) {
         try {
           const loaded = await ctx.load(id, bundlerResolveOf(this));
