@@ -14,9 +14,9 @@ import { createIdResolver } from "./context/resolve-ids.ts";
 import { createLoader } from "./context/load.ts";
 import { createModuleTransformer } from "./context/transform-module.ts";
 import { createPluginOrderCheck } from "./context/plugin-order.ts";
+import { RUNTIME_DIR } from "./ids.ts";
 import { isExcluded } from "./options.ts";
 import { isPackageMember } from "./packages.ts";
-import { RUNTIME_DIR } from "./ids.ts";
 import type { ContextState } from "./context/state.ts";
 
 export type { FoundPackage } from "./context/state.ts";
@@ -54,6 +54,7 @@ export function createContext(rawOptions: Options = {}) {
     },
   };
   const finder = createPackageFinder(state);
+  const pluginOrder = createPluginOrderCheck(state);
 
   /** The project's packages with their imports, as the declaration file and the CLI see them. */
   async function projectPackages(bundler: BundlerResolve | null): Promise<DtsPackage[]> {
@@ -94,7 +95,7 @@ export function createContext(rawOptions: Options = {}) {
     /** esbuild: the first module with tracing among `inputs` that our transform never saw (another plugin's onLoad answered). */
     findUnseen(inputs: readonly string[], seen: ReadonlySet<string>) {
       const ours = inputs.filter((p) => isPackageMember(p) && !isExcluded(options, p) && !p.startsWith(RUNTIME_DIR + sep));
-      return createPluginOrderCheck(state).findUnseen(ours, seen);
+      return pluginOrder.findUnseen(ours, seen);
     },
     resolveImports: finder.resolveImports,
     findPackage: finder.findPackage,

@@ -21,9 +21,10 @@ export const LIB_PREFIX = "trace-lib:";
 /** What webpack-like bundlers see instead of `trace:` (they would take it for a URL scheme). */
 export const REQUEST_PREFIX = "\0trace-request:";
 
-const VIRTUAL = /^trace-(?:pkg|import|lib):/;
+/** Our virtual module ids. */
+export const VIRTUAL_ID = /^trace-(?:pkg|import|lib):/;
 /** Is this one of our virtual module ids? */
-export const isVirtualId = (id: string): boolean => VIRTUAL.test(id);
+export const isVirtualId = (id: string): boolean => VIRTUAL_ID.test(id);
 
 /**
  * A directory as a virtual id holds it: relative to the root with `/`, `.` for the

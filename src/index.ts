@@ -4,7 +4,7 @@ import { createUnplugin, type UnpluginFactory } from "unplugin";
 import { bundlerResolveOf } from "./bundler-resolve.ts";
 import { createContext } from "./context.ts";
 import { checkOutputImports, checkWebpackExternals, esbuildSetup } from "./build-shapes.ts";
-import { cleanId, isVirtualId, packageVirtualId, REQUEST_PREFIX, RUNTIME_ENTRY } from "./ids.ts";
+import { cleanId, isVirtualId, packageVirtualId, REQUEST_PREFIX, RUNTIME_ENTRY, VIRTUAL_ID } from "./ids.ts";
 import { devServerHooks } from "./dev/index.ts";
 import { NAME, PositionedError } from "./errors.ts";
 import { isExcluded, type Options } from "./options.ts";
@@ -19,7 +19,6 @@ export type { Options } from "./options.ts";
 // modules of kinds the plugin does not read are looked at for directives to warn about.
 const NOT_SOURCE_ID = [/^\0/, /^trace-(?:pkg|import|lib|request):/, /\.(?:vue|svelte)\?/];
 const OUR_IDS = new RegExp(`^\0?trace(?:-pkg|-import|-lib|-request)?:|${RUNTIME_ENTRY.source}`);
-const VIRTUAL_IDS = /^trace-(?:pkg|import|lib):/;
 
 /** Reports a user error through the bundler's own channel, so it shows the position. */
 function fail(hookThis: any, err: unknown): never {
@@ -106,7 +105,7 @@ export const unpluginFactory: UnpluginFactory<Options | undefined> = (options, m
     },
 
     load: {
-      filter: { id: VIRTUAL_IDS },
+      filter: { id: VIRTUAL_ID },
       async handler(id) {
         try {
           const loaded = await ctx.load(id, bundlerResolveOf(this));
