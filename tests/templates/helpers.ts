@@ -61,6 +61,8 @@ export function linkVueTsc(app: string): void {
     writeFileSync(join(dir, "package.json"), manifest);
     execFileSync("npm", ["install", "--prefer-offline", "--no-audit", "--no-fund", "--no-package-lock"], { cwd: dir, stdio: "pipe" });
   }
+  // This repository's own vue-tsc (the SFC type-check tests') is linked already: replace it.
+  for (const link of ["node_modules/vue-tsc", "node_modules/.bin/vue-tsc"]) rmSync(join(app, link), { force: true });
   symlinkSync(join(dir, "node_modules/vue-tsc"), join(app, "node_modules/vue-tsc"));
   symlinkSync(join(dir, "node_modules/vue-tsc/bin/vue-tsc.js"), join(app, "node_modules/.bin/vue-tsc"));
 }
