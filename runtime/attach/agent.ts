@@ -144,12 +144,12 @@ function take(s: Session): void {
 }
 
 /** Sends one batch now and the rest on later turns of the loop, so no turn is long. */
-function send(s: Session, final = false): void {
+function send(s: Session, final = false): boolean {
   const fn = (globalThis as Record<string, unknown>)[s.binding];
-  if (typeof fn !== "function") return;
-  if (!final && s.sent - s.acked >= WINDOW) return;
+  if (typeof fn !== "function") return false;
+  if (!final && s.sent - s.acked >= WINDOW) return false;
   const events = s.queue.shift();
-  if (events === undefined) return;
+  if (events === undefined) return false;
   s.queued -= events.length;
   (fn as (payload: string) => void)(encodeBatch(s.id, ++s.sent, events, s.dropped, s.failures));
   if (!final && s.queue.length > 0 && s.sent - s.acked < WINDOW) {
@@ -159,6 +159,7 @@ function send(s: Session, final = false): void {
       if (sessions.get(s.id) === s) send(s);
     });
   }
+  return true;
 }
 
 function detachSession(id: string): DetachReply | null {
@@ -166,7 +167,8 @@ function detachSession(id: string): DetachReply | null {
   if (s === undefined) return null;
   take(s);
   // What is still queued goes out now, before the CLI closes its side.
-  while (s.queue.length > 0) send(s, true);
+  // (A binding gone with its session: what cannot be sent is dropped.)
+  while (s.queue.length > 0) if (!send(s, true)) s.dropped += s.queue.splice(0).reduce((n, b) => n + b.length, 0);
   clearInterval(s.timer);
   s.recorder.stop();
   s.counter?.stop();
