@@ -13,6 +13,7 @@
 
 import { Recorder, type RecordedEvent } from "../recorder.ts";
 import { tracepoints } from "../tracing.ts";
+import { nodeBuiltin } from "../host.ts";
 import { checkPatterns } from "../live/limits.ts";
 import { StackCounter } from "../live/stack-counter.ts";
 import type { WireTracepoint } from "../live/protocol.ts";
@@ -44,6 +45,7 @@ interface Session {
   readonly recorder: Recorder;
   readonly counter: StackCounter | null;
   readonly timer: ReturnType<typeof setInterval>;
+  readonly closeInspector: boolean;
   lastPing: number;
   dropped: number;
   failures: number;
@@ -88,7 +90,7 @@ function checkAttach(data: unknown): AttachRequest {
   const why = checkPatterns(data.patterns);
   if (why) throw new TypeError(`attach: ${why}`);
   if (typeof data.stacks !== "boolean") throw new TypeError("attach: stacks must be a boolean");
-  return { session: data.session, binding: data.binding, patterns: [...(data.patterns as string[])], stacks: data.stacks };
+  return { session: data.session, binding: data.binding, patterns: [...(data.patterns as string[])], stacks: data.stacks, closeInspector: data.closeInspector === true };
 }
 
 function attachSession(req: AttachRequest): { attached: number } {
@@ -101,6 +103,7 @@ function attachSession(req: AttachRequest): { attached: number } {
     recorder,
     counter,
     timer: setInterval(() => tick(s), FLUSH_MS),
+    closeInspector: req.closeInspector === true,
     lastPing: Date.now(),
     dropped: 0,
     failures: 0,
@@ -119,6 +122,8 @@ function tick(s: Session): void {
   try {
     if (Date.now() - s.lastPing > STALE_MS) {
       detachSession(s.id);
+      // The CLI that opened the inspector cannot close it any more: the agent does.
+      if (s.closeInspector && sessions.size === 0) closeInspector();
       return;
     }
     take(s);
@@ -184,6 +189,17 @@ function detachSession(id: string): DetachReply | null {
   };
   if (sessions.size === 0) uninstall();
   return reply;
+}
+
+function closeInspector(): void {
+  const inspector = nodeBuiltin<{ close(): void }>("node:inspector");
+  setTimeout(() => {
+    try {
+      inspector?.close();
+    } catch {
+      // closed already
+    }
+  }, 0).unref?.();
 }
 
 const entry = function agent(command: string, data: unknown): unknown {

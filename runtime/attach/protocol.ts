@@ -32,6 +32,8 @@ export interface AttachRequest {
   patterns: string[];
   /** Count the stacks of matched events (for --pprof). */
   stacks: boolean;
+  /** The CLI opened the inspector: if the session goes stale, the agent closes it again. */
+  closeInspector?: boolean;
 }
 
 export interface DetachReply {

@@ -96,7 +96,7 @@ export async function watchPid(args: string[], io: WatchIo): Promise<number> {
       }
     });
     await session.cdp.call("Runtime.addBinding", { name: binding });
-    const { attached } = await session.command("attach", { session: id, binding, patterns: w.patterns, stacks: w.pprof !== null });
+    const { attached } = await session.command("attach", { session: id, binding, patterns: w.patterns, stacks: w.pprof !== null, closeInspector: session.opened });
     io.stderr(
       `tstrace: watching ${w.patterns.join(" ")} in process ${w.pid} (Node v${hello.node}, ${hello.tracepoints} tracepoints, ${attached} with probes); ` +
         `${w.durationMs ? `for ${w.durationMs / 1000} s` : "Ctrl-C to stop"}\n`,
