@@ -121,9 +121,10 @@ function attachSession(req: AttachRequest): { attached: number } {
 function tick(s: Session): void {
   try {
     if (Date.now() - s.lastPing > STALE_MS) {
-      detachSession(s.id);
       // The CLI that opened the inspector cannot close it any more: the agent does.
-      if (s.closeInspector && sessions.size === 0) closeInspector();
+      void detachSession(s.id).then(() => {
+        if (s.closeInspector && sessions.size === 0) closeInspector();
+      });
       return;
     }
     take(s);
@@ -167,17 +168,24 @@ function send(s: Session, final = false): boolean {
   return true;
 }
 
-function detachSession(id: string): DetachReply | null {
+/**
+ * Stops recording, sends what is left one batch per turn of the loop (so detaching
+ * a busy session does not block the target either), then answers with the totals.
+ */
+async function detachSession(id: string): Promise<DetachReply | null> {
   const s = sessions.get(id);
   if (s === undefined) return null;
-  take(s);
-  // What is still queued goes out now, before the CLI closes its side.
-  // (A binding gone with its session: what cannot be sent is dropped.)
-  while (s.queue.length > 0) if (!send(s, true)) s.dropped += s.queue.splice(0).reduce((n, b) => n + b.length, 0);
+  // Out of the map first: a send chain still scheduled stops, pings find nothing.
+  sessions.delete(id);
   clearInterval(s.timer);
   s.recorder.stop();
   s.counter?.stop();
-  sessions.delete(id);
+  take(s);
+  while (s.queue.length > 0) {
+    // (A binding gone with its session: what cannot be sent is dropped.)
+    if (!send(s, true)) s.dropped += s.queue.splice(0).reduce((n, b) => n + b.length, 0);
+    else await new Promise<void>((r) => setImmediate(r));
+  }
   delete (globalThis as Record<string, unknown>)[s.binding];
   const c = s.counter;
   const reply: DetachReply = {

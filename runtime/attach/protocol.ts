@@ -50,6 +50,7 @@ export interface Commands {
   attach: { data: AttachRequest; reply: { attached: number } };
   /** Keeps the session alive; `acked` is the last batch the CLI has handled. */
   ping: { data: { session: string; acked?: number }; reply: boolean };
+  /** Answered once the last batches are sent (the agent returns a promise; the CLI awaits it). */
   detach: { data: { session: string }; reply: DetachReply | null };
 }
 export type CommandName = keyof Commands;
