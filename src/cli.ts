@@ -173,6 +173,7 @@ async function build(args: string[]): Promise<number> {
 /** Terminal io for watch; with `sigterm`, SIGTERM stops it as Ctrl-C does (and detaches). */
 const stdio = (sigterm: boolean) => ({
   stdout: (t: string) => void process.stdout.write(t),
+  drained: () => (process.stdout.writableNeedDrain ? new Promise<void>((r) => process.stdout.once("drain", () => r())) : Promise.resolve()),
   stderr: (t: string) => void process.stderr.write(t),
   stopped: new Promise<void>((r) => {
     process.once("SIGINT", () => r());

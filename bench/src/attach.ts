@@ -13,7 +13,7 @@ const server = createServer(async (req, res) => {
   if (url.pathname === "/measure") {
     const results = await runGroups(
       [{ name: "idle", n: 1_000_000, ref: "base", cases: [{ id: "base", label: "baseline", fn: L.baseline }, { id: "idle", label: "idle trace call", fn: L.idle }] }],
-      { warmup: 5, rounds: q("rounds", 31) },
+      { warmup: 5, rounds: q("rounds", 61) },
     );
     body = { results, keep: keep ^ L.sink };
   } else if (url.pathname === "/load") {

@@ -13,6 +13,7 @@
 
 import { Recorder, type RecordedEvent } from "../recorder.ts";
 import { tracepoints } from "../tracing.ts";
+import { nodeBuiltin } from "../host.ts";
 import { checkPatterns } from "../live/limits.ts";
 import { StackCounter } from "../live/stack-counter.ts";
 import type { WireTracepoint } from "../live/protocol.ts";
@@ -44,6 +45,7 @@ interface Session {
   readonly recorder: Recorder;
   readonly counter: StackCounter | null;
   readonly timer: ReturnType<typeof setInterval>;
+  readonly closeInspector: boolean;
   lastPing: number;
   dropped: number;
   failures: number;
@@ -88,7 +90,7 @@ function checkAttach(data: unknown): AttachRequest {
   const why = checkPatterns(data.patterns);
   if (why) throw new TypeError(`attach: ${why}`);
   if (typeof data.stacks !== "boolean") throw new TypeError("attach: stacks must be a boolean");
-  return { session: data.session, binding: data.binding, patterns: [...(data.patterns as string[])], stacks: data.stacks };
+  return { session: data.session, binding: data.binding, patterns: [...(data.patterns as string[])], stacks: data.stacks, closeInspector: data.closeInspector === true };
 }
 
 function attachSession(req: AttachRequest): { attached: number } {
@@ -101,6 +103,7 @@ function attachSession(req: AttachRequest): { attached: number } {
     recorder,
     counter,
     timer: setInterval(() => tick(s), FLUSH_MS),
+    closeInspector: req.closeInspector === true,
     lastPing: Date.now(),
     dropped: 0,
     failures: 0,
@@ -118,7 +121,10 @@ function attachSession(req: AttachRequest): { attached: number } {
 function tick(s: Session): void {
   try {
     if (Date.now() - s.lastPing > STALE_MS) {
-      detachSession(s.id);
+      // The CLI that opened the inspector cannot close it any more: the agent does.
+      void detachSession(s.id).then(() => {
+        if (s.closeInspector && sessions.size === 0) closeInspector();
+      });
       return;
     }
     take(s);
@@ -144,12 +150,12 @@ function take(s: Session): void {
 }
 
 /** Sends one batch now and the rest on later turns of the loop, so no turn is long. */
-function send(s: Session, final = false): void {
+function send(s: Session, final = false): boolean {
   const fn = (globalThis as Record<string, unknown>)[s.binding];
-  if (typeof fn !== "function") return;
-  if (!final && s.sent - s.acked >= WINDOW) return;
+  if (typeof fn !== "function") return false;
+  if (!final && s.sent - s.acked >= WINDOW) return false;
   const events = s.queue.shift();
-  if (events === undefined) return;
+  if (events === undefined) return false;
   s.queued -= events.length;
   (fn as (payload: string) => void)(encodeBatch(s.id, ++s.sent, events, s.dropped, s.failures));
   if (!final && s.queue.length > 0 && s.sent - s.acked < WINDOW) {
@@ -159,18 +165,27 @@ function send(s: Session, final = false): void {
       if (sessions.get(s.id) === s) send(s);
     });
   }
+  return true;
 }
 
-function detachSession(id: string): DetachReply | null {
+/**
+ * Stops recording, sends what is left one batch per turn of the loop (so detaching
+ * a busy session does not block the target either), then answers with the totals.
+ */
+async function detachSession(id: string): Promise<DetachReply | null> {
   const s = sessions.get(id);
   if (s === undefined) return null;
-  take(s);
-  // What is still queued goes out now, before the CLI closes its side.
-  while (s.queue.length > 0) send(s, true);
+  // Out of the map first: a send chain still scheduled stops, pings find nothing.
+  sessions.delete(id);
   clearInterval(s.timer);
   s.recorder.stop();
   s.counter?.stop();
-  sessions.delete(id);
+  take(s);
+  while (s.queue.length > 0) {
+    // (A binding gone with its session: what cannot be sent is dropped.)
+    if (!send(s, true)) s.dropped += s.queue.splice(0).reduce((n, b) => n + b.length, 0);
+    else await new Promise<void>((r) => setImmediate(r));
+  }
   delete (globalThis as Record<string, unknown>)[s.binding];
   const c = s.counter;
   const reply: DetachReply = {
@@ -182,6 +197,17 @@ function detachSession(id: string): DetachReply | null {
   };
   if (sessions.size === 0) uninstall();
   return reply;
+}
+
+function closeInspector(): void {
+  const inspector = nodeBuiltin<{ close(): void }>("node:inspector");
+  setTimeout(() => {
+    try {
+      inspector?.close();
+    } catch {
+      // closed already
+    }
+  }, 0).unref?.();
 }
 
 const entry = function agent(command: string, data: unknown): unknown {

@@ -32,6 +32,8 @@ export interface AttachRequest {
   patterns: string[];
   /** Count the stacks of matched events (for --pprof). */
   stacks: boolean;
+  /** The CLI opened the inspector: if the session goes stale, the agent closes it again. */
+  closeInspector?: boolean;
 }
 
 export interface DetachReply {
@@ -48,6 +50,7 @@ export interface Commands {
   attach: { data: AttachRequest; reply: { attached: number } };
   /** Keeps the session alive; `acked` is the last batch the CLI has handled. */
   ping: { data: { session: string; acked?: number }; reply: boolean };
+  /** Answered once the last batches are sent (the agent returns a promise; the CLI awaits it). */
   detach: { data: { session: string }; reply: DetachReply | null };
 }
 export type CommandName = keyof Commands;

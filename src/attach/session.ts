@@ -3,7 +3,7 @@
 // and call the agent's one entry point with commands as plain values. Closing the
 // session closes the inspector again if this session opened it.
 
-import { fileURLToPath, pathToFileURL } from "node:url";
+import { fileURLToPath } from "node:url";
 import { existsSync } from "node:fs";
 import { AGENT_KEY, REGISTRY_KEY, type CommandName, type Commands } from "../../runtime/attach/protocol.ts";
 import { connectCdp, type Cdp } from "./cdp.ts";

@@ -63,7 +63,12 @@ function parse(args: string[]): PidArgs {
   return w;
 }
 
-export async function watchPid(args: string[], io: WatchIo): Promise<number> {
+export interface PidIo extends WatchIo {
+  /** Resolves when what was written to stdout has been taken by its reader. */
+  drained?: () => Promise<void>;
+}
+
+export async function watchPid(args: string[], io: PidIo): Promise<number> {
   const w = parse(args);
   const session = await openSession(w.pid);
   const id = randomBytes(8).toString("hex");
@@ -86,8 +91,9 @@ export async function watchPid(args: string[], io: WatchIo): Promise<number> {
       const text = linesOf(b, { json: w.json, pid: w.pid, timeOrigin });
       if (text) io.stdout(text);
       if (w.out || w.pprof) for (const row of b.e) if (kept.length < MAX_KEPT) kept.push(eventAt(b, row));
-      // Acknowledged once handled: the agent keeps a few batches in flight, no more.
-      void session.command("ping", { session: id, acked: b.n }).catch(() => {});
+      // Acknowledged once handled and printed (a slow reader of stdout holds the
+      // ack back): the agent keeps a few batches in flight, no more, and drops the rest.
+      void (io.drained?.() ?? Promise.resolve()).then(() => session.command("ping", { session: id, acked: b.n })).catch(() => {});
       dropped = b.d;
       failures = b.f;
       if (dropped > printedDrops) {
@@ -96,7 +102,7 @@ export async function watchPid(args: string[], io: WatchIo): Promise<number> {
       }
     });
     await session.cdp.call("Runtime.addBinding", { name: binding });
-    const { attached } = await session.command("attach", { session: id, binding, patterns: w.patterns, stacks: w.pprof !== null });
+    const { attached } = await session.command("attach", { session: id, binding, patterns: w.patterns, stacks: w.pprof !== null, closeInspector: session.opened });
     io.stderr(
       `tstrace: watching ${w.patterns.join(" ")} in process ${w.pid} (Node v${hello.node}, ${hello.tracepoints} tracepoints, ${attached} with probes); ` +
         `${w.durationMs ? `for ${w.durationMs / 1000} s` : "Ctrl-C to stop"}\n`,

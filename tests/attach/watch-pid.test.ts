@@ -166,6 +166,21 @@ describe("errors", () => {
     t.proc.kill();
   });
 
+  it("detaches by itself, and closes the inspector it was opened with, when the CLI is killed -9", async () => {
+    const built = await build("esbuild", fixture, { entry: "main.ts", outDir: "esbuild-kill" });
+    const t = await startTarget(built.file);
+    const w = tstrace(["watch", "--pid", String(t.pid), "src/http"]);
+    await until("the watch to attach", () => w.stderr().includes("tstrace: watching"));
+    w.proc.kill("SIGKILL");
+    await w.exited;
+    // The agent waits 10 s for a ping before it gives the session up.
+    await untilAsync("the inspector to close", async () => !(await inspectorOpen()), 20_000);
+    const r = await listPid(t.pid);
+    expect(r.stderr).toContain("4 tracepoints, 0 probes attached");
+    expect(await get(t, "/still")).toEqual({ ok: true });
+    t.proc.kill();
+  });
+
   it("says why it cannot attach, exits 1, and leaves the process running", async () => {
     const gone = spawn(process.execPath, ["-e", ""]);
     await new Promise((r) => gone.once("exit", r));
