@@ -67,6 +67,8 @@ export async function buildDir(o: BuildDirOptions): Promise<BuildDirResult> {
   }
 
   const packages: PackageModel[] = [];
+  const rewrites: Rewrite[] = [];
+  const generated: Array<[string, string]> = [];
   for (const [dir, emitted] of [...bySource].sort(([a], [b]) => (a < b ? -1 : 1))) {
     const pkg = ctx.store.get(dir);
     if (pkg.errors.length > 0) {
@@ -89,20 +91,24 @@ export async function buildDir(o: BuildDirOptions): Promise<BuildDirResult> {
     for (const imp of imports) for (const e of imp.events) others.add(`${imp.prefix}_${e.name}_Attach`);
     const events = new Set(pkg.events.map((e) => e.name));
     for (const { file } of emitted) {
-      const err = rewriteEmitted(file, outOf(dir), { events, others });
-      if (err) result.errors.push(err);
-      else if (err === null) result.rewritten.push(file);
+      const planned = rewriteEmitted(file, outOf(dir), { events, others });
+      if (planned instanceof PositionedError) result.errors.push(planned);
+      else if (planned) rewrites.push(planned);
     }
 
-    const moduleFile = join(outOf(dir), PACKAGE_MODULE);
     const code = generatePackageModule({ id: pkg.id, events: pkg.events, imports: linked as ResolvedImport[] }, false);
-    if (writeIfChanged(moduleFile, code)) result.written.push(moduleFile);
-    const typesFile = join(outOf(dir), PACKAGE_TYPES);
+    generated.push([join(outOf(dir), PACKAGE_MODULE), code]);
     const types = packageTypes(pkg, dir, imports);
     result.errors.push(...types.errors);
-    if (writeIfChanged(typesFile, types.text)) result.written.push(typesFile);
+    generated.push([join(outOf(dir), PACKAGE_TYPES), types.text]);
   }
+  // Everything checked first: a failing run leaves dist/ as tsc wrote it.
   if (result.errors.length === 0) {
+    for (const r of rewrites) {
+      for (const [path, text] of r.files) writeIfChanged(path, text);
+      result.rewritten.push(r.module);
+    }
+    for (const [path, text] of generated) if (writeIfChanged(path, text)) result.written.push(path);
     const manifest = join(o.root, "tracing.json");
     const before = existsSync(manifest) ? readFileSync(manifest, "utf8") : null;
     writeManifest(o.root, o.name, packages, (pkg) => relative(o.root, join(outOf(pkg.dir), PACKAGE_TYPES)).split(sep).join("/"));
@@ -155,12 +161,18 @@ function readMap(file: string): RawMap | null {
   }
 }
 
+/** What rewriting one emitted module writes: the module, and its map. */
+interface Rewrite {
+  module: string;
+  files: Array<[string, string]>;
+}
+
 /**
- * Rewrites one emitted module in place; its source map is composed with tsc's so it
- * still points into the .ts source. Returns null when it rewrote, undefined when there
- * was nothing to do (a second run), or an error.
+ * The rewrite of one emitted module, in place; its source map is composed with tsc's
+ * so it still points into the .ts source. Undefined when there is nothing to do (a
+ * second run), or an error.
  */
-function rewriteEmitted(file: string, packageOut: string, names: { events: ReadonlySet<string>; others: ReadonlySet<string> }): PositionedError | null | undefined {
+function rewriteEmitted(file: string, packageOut: string, names: { events: ReadonlySet<string>; others: ReadonlySet<string> }): Rewrite | PositionedError | undefined {
   const text = readFileSync(file, "utf8");
   const { program, errors, code } = withoutDirectives(file, text.replace(MAP_COMMENT, ""));
   const display = relative(process.cwd(), file).split(sep).join("/");
@@ -173,7 +185,7 @@ function rewriteEmitted(file: string, packageOut: string, names: { events: Reado
   const out = rewriteModule(code, basename(file), program, names, PLACEHOLDER, false);
   if (!out) {
     // Only directive lines emptied: lines and columns are as tsc left them, and so is its map.
-    return writeIfChanged(file, code + mapComment) ? null : undefined;
+    return code + mapComment === text ? undefined : { module: file, files: [[file, code + mapComment]] };
   }
   let spec = relative(dirname(file), join(packageOut, PACKAGE_MODULE)).split(sep).join("/");
   if (!spec.startsWith(".")) spec = `./${spec}`;
@@ -182,12 +194,15 @@ function rewriteEmitted(file: string, packageOut: string, names: { events: Reado
   if (tscMap || mapComment) {
     const ours = { ...out.map, sources: [basename(file)] };
     const composed = tscMap ? remapping(ours as never, (source) => (source === basename(file) ? (tscMap as never) : null)) : ours;
-    writeIfChanged(`${file}.map`, JSON.stringify({ ...composed, file: basename(file) }));
-    writeIfChanged(file, `${rewritten}//# sourceMappingURL=${basename(file)}.map\n`);
-  } else {
-    writeIfChanged(file, rewritten);
+    return {
+      module: file,
+      files: [
+        [`${file}.map`, JSON.stringify({ ...composed, file: basename(file) })],
+        [file, `${rewritten}//# sourceMappingURL=${basename(file)}.map\n`],
+      ],
+    };
   }
-  return null;
+  return { module: file, files: [[file, rewritten]] };
 }
 
 /**

@@ -109,6 +109,25 @@ describe("tstrace build on what tsc emitted", () => {
     execFileSync(process.execPath, [tsc, "--ignoreConfig", "--noEmit", "--strict", "--module", "nodenext", "--types", "", "check.ts"], { cwd: lib, stdio: "pipe" });
   });
 
+  it("fails on a bad directive in the sources with its position, and leaves all of dist/ as tsc wrote it", () => {
+    const bad = join(work, "bad");
+    cpSync(join(fixtures, "tsclib"), bad, { recursive: true });
+    writeFileSync(join(bad, "src/index.ts"), "//trace:evnt traceConnect(host: string)\nexport function connect(host: string) {\n  return host;\n}\n");
+    mkdirSync(join(bad, "dist"));
+    const emitted = "export function connect(host) {\n  return host;\n}\n";
+    writeFileSync(join(bad, "dist/index.js"), emitted);
+    // src/wire is fine, and is not rewritten either: a failing run writes nothing
+    mkdirSync(join(bad, "dist/wire"));
+    const wire = "export async function sendFrame(bytes, kind) {\n    await traceFrame(bytes, kind);\n    return bytes;\n}\n";
+    writeFileSync(join(bad, "dist/wire/wire.js"), wire);
+    const r = tstrace(bad, "build", "dist");
+    expect(r.status).toBe(1);
+    expect(r.stderr).toMatch(/^src\/index\.ts:1:1: unknown directive \/\/trace:evnt/);
+    expect(readFileSync(join(bad, "dist/index.js"), "utf8")).toBe(emitted);
+    expect(readFileSync(join(bad, "dist/wire/wire.js"), "utf8")).toBe(wire);
+    expect(readdirSync(join(bad, "dist/wire"))).toEqual(["wire.js"]);
+  });
+
   it("refuses CommonJS output with what to change", () => {
     const cjs = join(work, "cjs");
     cpSync(join(fixtures, "tsclib"), cjs, { recursive: true });

@@ -55,7 +55,7 @@ async function unpackPackaged(): Promise<ChromiumBinary> {
   const executablePath = join(dir, "chromium");
   if (!existsSync(executablePath)) {
     const { default: packaged } = await import("@sparticuz/chromium");
-    const staging = `${dir}.${process.pid}.tmp`;
+    const staging = `${dir}.${process.pid}-${Math.random().toString(36).slice(2)}.tmp`; // workers may share a pid (threads)
     rmSync(staging, { recursive: true, force: true });
     mkdirSync(staging, { recursive: true });
     // The package reads tmpdir() synchronously when it starts unpacking: point it at staging.
