@@ -11,6 +11,7 @@ import { join } from "node:path";
 import { transform as esbuildTransform } from "esbuild";
 import { describe, expect, it } from "vitest";
 import { createContext } from "../../src/context.ts";
+import { isVirtualId } from "../../src/ids.ts";
 import { corpusModules, reformat } from "./corpus.ts";
 import { DIRECTIVE, eraseSites, insertSites, isSourceCall } from "./sites.ts";
 
@@ -32,7 +33,7 @@ const isRewrittenCall = (node: Node) =>
 
 /** What the rewrite appends: the import of the package module, and the await form's temporary. */
 const isAppended = (node: Node) =>
-  (node.type === "ImportDeclaration" && String(node.source.value).startsWith("\0trace:")) ||
+  (node.type === "ImportDeclaration" && isVirtualId(String(node.source.value))) ||
   (node.type === "VariableDeclaration" && node.declarations[0]?.id.name === "__trace_r");
 
 const reprint = async (code: string, ext: "ts" | "js") => (await esbuildTransform(code, { loader: ext })).code;
