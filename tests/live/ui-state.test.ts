@@ -146,3 +146,22 @@ it("issue 12: a UI opened after the app reloaded gets both loads' history from t
   expect(await fresh.locator(".row:visible").allInnerTexts()).toEqual(before);
   await fresh.context().close();
 });
+
+it("issue 12: a duplicated UI tab (its sessionStorage copied) takes a viewer id of its own and attaches its remembered patterns under it", async () => {
+  const stored = await ui.evaluate(() => Object.entries(sessionStorage));
+  const mine = stored.find(([k]) => k === "unplugin-tracing:viewer")![1];
+  const twin = await (await browser.newContext({ viewport: { width: 1200, height: 800 } })).newPage();
+  await twin.addInitScript((entries) => {
+    if (sessionStorage.length === 0) for (const [k, v] of entries) sessionStorage.setItem(k, v);
+  }, stored);
+  const sent: string[] = [];
+  twin.on("websocket", (ws) => ws.on("framesent", (f) => void (typeof f.payload === "string" && sent.push(f.payload))));
+  await twin.goto(`${dev.url}__tracing/`);
+  await until(() => sent.filter((f) => f.includes('"unplugin-tracing:attach"')), (a) => a.length === 1, "the twin's attach");
+  const watches = sent.filter((f) => f.includes('"unplugin-tracing:watch"')).map((f) => JSON.parse(f).data.viewer);
+  // Its copied id is in use by the first tab (asked twice), then one of its own.
+  expect(watches.slice(0, 2)).toEqual([mine, mine]);
+  expect(watches[2]).not.toBe(mine);
+  expect(JSON.parse(sent.find((f) => f.includes('"unplugin-tracing:attach"'))!).data.patterns).toEqual(expect.arrayContaining(["src/jobs:*", "src/net:traceResponse"]));
+  await twin.context().close();
+});

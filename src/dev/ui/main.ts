@@ -282,7 +282,9 @@ function wire(src: Source): void {
       // The server keeps what this viewer attached across reloads of the page and of
       // this UI; what it no longer has (this UI was away longer than the server
       // waits, or the page was) is attached again from what this tab remembers.
-      const want = (settings.patterns[p.url] ?? []).filter((x) => !p.patterns.includes(x));
+      // Under a new viewer id (a duplicated tab), patterns another viewer holds are
+      // attached for this one too: the other's go when it does.
+      const want = (settings.patterns[p.url] ?? []).filter((x) => freshViewer || !p.patterns.includes(x));
       const stacks = settings.stacks.includes(p.url);
       if (want.length) src.send("unplugin-tracing:attach", { page: p.id, patterns: want, stacks });
     }
@@ -334,6 +336,7 @@ function wire(src: Source): void {
     if (m.event === "unplugin-tracing:watch" && m.message.includes("in use by another connection")) {
       const fresh = watchRetried;
       watchRetried = true;
+      freshViewer = fresh;
       setTimeout(() => src.send("unplugin-tracing:watch", { history: true, viewer: viewerId(fresh) }), fresh ? 0 : 500);
       return;
     }
@@ -351,6 +354,8 @@ function wire(src: Source): void {
 }
 
 let watchRetried = false;
+/** Whether this tab watches under a new viewer id, not the one that attached its remembered patterns. */
+let freshViewer = false;
 
 /** This tab's viewer id, kept across reloads so the server keeps what it attached meanwhile. */
 function viewerId(fresh = false): string {
