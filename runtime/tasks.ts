@@ -5,7 +5,8 @@
 // a logical task. A task is therefore declared: `task(name, fn)` runs fn in a new
 // task, and everything async that fn starts stays in it (AsyncLocalStorage). Code
 // outside any task belongs to the main task. Browsers have no AsyncLocalStorage:
-// there every event is on the main task.
+// there a task covers only the synchronous part of fn (up to its first await or
+// callback); what runs later is on the main task again.
 //
 // "Starts" means what AsyncLocalStorage means: a callback or continuation runs in
 // the task that was current where it was scheduled. Work handed to a long-lived
@@ -32,6 +33,8 @@ interface Storage {
 interface TaskState {
   next: number;
   als: Storage | null;
+  /** Without AsyncLocalStorage: the task whose `fn` is running synchronously now. */
+  sync?: Task | undefined;
 }
 
 /** The task of code that runs outside `task()`. */
@@ -49,12 +52,19 @@ function createStorage(): Storage | null {
 /**
  * Runs `fn` as a new task called `name` and returns what it returns. Events signalled
  * by fn, and by everything async it starts, are recorded on that task's track.
- * Where tasks are not supported (browsers) it just calls fn.
+ * Where async contexts are not supported (browsers) only what fn runs before it
+ * returns (its first await) is on the task.
  */
 export function task<R>(name: string, fn: () => R): R {
   const als = state.als;
-  if (als === null) return fn();
-  return als.run(newTask(name), fn);
+  if (als !== null) return als.run(newTask(name), fn);
+  const outer = state.sync;
+  state.sync = newTask(name);
+  try {
+    return fn();
+  } finally {
+    state.sync = outer;
+  }
 }
 
 /** @internal A task with a fresh id, for the recorder's `taskOf`: ids stay unique across both. */
@@ -65,10 +75,11 @@ export function newTask(name: string): Task {
 /** The task the caller runs in; `MAIN_TASK` outside any task. */
 export function currentTask(): Task {
   // Until a task has been made (ids start at 2) everything is on main: no storage lookup.
-  return state.next === 2 ? MAIN_TASK : (state.als?.getStore() ?? MAIN_TASK);
+  if (state.next === 2) return MAIN_TASK;
+  return (state.als !== null ? state.als.getStore() : state.sync) ?? MAIN_TASK;
 }
 
-/** Whether `task()` separates async contexts here (Node), or everything is main (browsers). */
+/** Whether `task()` follows async contexts here (Node), or only its synchronous part (browsers). */
 export function tasksSupported(): boolean {
   return state.als !== null;
 }

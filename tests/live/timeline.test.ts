@@ -168,7 +168,8 @@ it("issue 12: the wheel zooms around the cursor, drag and arrows pan, +/- zoom, 
 });
 
 it("issue 12: a span defined in the UI pairs the live app's requests and responses by id", async () => {
-  await ui.locator("#pages li:not(.saved)").click();
+  // The tracepoints this file defines live in the dev server's process, so its SSR target is listed too.
+  await ui.locator('#pages li:not(.saved):not([data-page="ssr"])').click();
   await ui.fill("#pattern", "src/jobs:* src/net:*");
   await ui.click("#attach-button");
   await ui.locator("#patterns .chip", { hasText: "src/net:*" }).waitFor();
@@ -247,4 +248,19 @@ it("issue 12: follows prefers-color-scheme: dark, the timeline too", async () =>
   await ui.waitForTimeout(300);
   await screenshot(ui, "docs/live-ui-dark.png");
   await ui.emulateMedia({ colorScheme: "light" });
+});
+
+it("issue 12: in a browser, task() names the task of what it runs before its first await; later events are on main again", async () => {
+  await ui.locator('#pages li:not(.saved):not([data-page="ssr"])').click();
+  await ui.fill("#pattern", "src/chat:*");
+  await ui.click("#attach-button");
+  await ui.locator('#patterns .chip[data-pattern="src/chat:*"]').waitFor();
+  await app.click("#task");
+  await ui.fill("#filter", "traceMessage");
+  const got = await until(() => ui.locator(".row:visible").allInnerTexts(), (r) => r.length === 2, "the two greetings");
+  const [before, after] = got.map((r) => r.split("\n").slice(3).join(" "));
+  expect(before).toMatch(/^from="task" text="before await" greeting #\d+$/);
+  expect(after).toBe('from="task" text="after await" main');
+  await until(async () => [...new Set((await lanes()).map((l) => l.task))].join(), (g) => /^main,greeting #\d+$/.test(g), "a lane group of the task's own");
+  await ui.fill("#filter", "");
 });

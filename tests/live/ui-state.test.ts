@@ -1,6 +1,6 @@
 // Issue 12 item 4, the UI's side: it survives reloads of the app and of itself,
 // Pause keeps recording, empty states say why, errors stay by their field.
-import type { Browser, Page } from "playwright-core";
+import type { Browser, Page, WebSocket } from "playwright-core";
 import { beforeAll, expect, it } from "vitest";
 import { until, useDevAndBrowser, type Dev } from "./helpers.ts";
 
@@ -45,11 +45,19 @@ it("issue 12: empty states say why: nothing attached, a pattern that matches not
 });
 
 it("issue 12: a malformed pattern keeps its text and says why next to the field", async () => {
-  await ui.fill("#pattern", "src/jobs:a:b");
+  // Any printable name is a valid pattern (a package path may hold `:` or brackets); a control character is not.
+  await ui.fill("#pattern", "src/jobs:a\u0007b");
   await ui.click("#attach-button");
-  await ui.locator("#pattern-error", { hasText: 'malformed pattern "src/jobs:a:b"' }).waitFor();
-  expect(await ui.inputValue("#pattern")).toBe("src/jobs:a:b");
+  await ui.locator("#pattern-error", { hasText: 'malformed pattern "src/jobs:a\\u0007b" (control characters)' }).waitFor();
+  expect(await ui.inputValue("#pattern")).toBe("src/jobs:a\u0007b");
   expect(await ui.locator("#pattern.invalid").count()).toBe(1);
+  // What only the server can refuse (all viewers' patterns on the page together) comes back to the field too, with the text.
+  const many = Array.from({ length: 63 }, (_, i) => `x${i}:*`).join(" ");
+  await ui.fill("#pattern", many);
+  await ui.click("#attach-button");
+  await ui.locator("#pattern-error", { hasText: "would have 65 patterns attached (by all viewers together), more than 64: nothing attached" }).waitFor();
+  expect(await ui.inputValue("#pattern")).toBe(many);
+  expect(await ui.locator("#patterns .chip").count()).toBe(2);
   // Typing clears the message; a good pattern is attached and the field emptied.
   await ui.fill("#pattern", "src/net:traceResponse");
   expect(await ui.locator("#pattern-error").innerText()).toBe("");
@@ -89,14 +97,21 @@ it("issue 12: the UI survives its own reload: same recording, its patterns still
   await until(rows, (r) => r.length === 16, "the jobs' rows");
   const shown = await rows();
 
+  const sent: string[] = [];
+  const listen = (ws: WebSocket) => ws.on("framesent", (f) => void (typeof f.payload === "string" && sent.push(f.payload)));
+  ui.on("websocket", listen);
   await ui.reload();
   await until(rows, (r) => r.length === 16, "the recording back after the reload");
+  ui.off("websocket", listen);
+  // It watched again as the same viewer, so the server kept its patterns: nothing to attach again.
+  expect(sent.filter((f) => f.includes('"unplugin-tracing:watch"'))).toHaveLength(1);
+  expect(sent.filter((f) => f.includes('"unplugin-tracing:attach"'))).toEqual([]);
   expect(await rows()).toEqual(shown);
   expect(await ui.inputValue("#filter")).toBe("src/jobs");
   await ui.locator("#spans .chip", { hasText: "traceJobStart → traceJobDone (by job)" }).waitFor();
   await until(async () => (await ui.locator("#timeline-lanes li[data-kind=spans]").allInnerTexts()).join(), (t) => t === "main · traceJobStart → traceJobDone (by job): 8 slices", "slices again");
   await ui.locator('#patterns .chip[data-pattern="src/jobs:*"]').waitFor();
-  // The viewer that attached them is gone; the patterns were attached again, so the app still records.
+  // The server kept them for this viewer across its reload, so the app still records.
   await app.click("#run");
   await until(rows, (r) => r.length === 24, "events recorded after the UI's reload");
 });
@@ -107,7 +122,9 @@ it("issue 12: a full reload of the app leaves the UI in place with its recording
   const before = await rows();
   // What Vite sends when an edit cannot be hot-swapped.
   dev.server.environments.client.hot.send({ type: "full-reload", path: "*" });
-  await until(pageId, (id) => id !== null && id !== old, "the reloaded page");
+  // The page keeps its id across the reload (sessionStorage): the server says it came back.
+  await ui.locator("#pages li[data-page] .meta", { hasText: "2 loads" }).waitFor();
+  expect(await pageId()).toBe(old);
   expect(await ui.evaluate(() => (window as unknown as { marker?: number }).marker)).toBe(42);
   expect(await rows()).toEqual(before);
   await ui.locator('#patterns .chip[data-pattern="src/jobs:*"]').waitFor();
@@ -117,4 +134,34 @@ it("issue 12: a full reload of the app leaves the UI in place with its recording
   // One recording, in time order, across the reload.
   const times = all.map((r) => r.slice(0, 12));
   expect([...times].sort()).toEqual(times);
+});
+
+it("issue 12: a UI opened after the app reloaded gets both loads' history from the server, on one clock", async () => {
+  const before = await rows();
+  // A tab of its own: nothing of the first UI's sessionStorage, only what the server kept.
+  const fresh = await (await browser.newContext({ viewport: { width: 1200, height: 800 } })).newPage();
+  await fresh.goto(`${dev.url}__tracing/`);
+  await fresh.fill("#filter", "src/jobs");
+  await until(() => fresh.locator(".row:visible").allInnerTexts(), (r) => r.length === before.length, "both loads' events");
+  expect(await fresh.locator(".row:visible").allInnerTexts()).toEqual(before);
+  await fresh.context().close();
+});
+
+it("issue 12: a duplicated UI tab (its sessionStorage copied) takes a viewer id of its own and attaches its remembered patterns under it", async () => {
+  const stored = await ui.evaluate(() => Object.entries(sessionStorage));
+  const mine = stored.find(([k]) => k === "unplugin-tracing:viewer")![1];
+  const twin = await (await browser.newContext({ viewport: { width: 1200, height: 800 } })).newPage();
+  await twin.addInitScript((entries) => {
+    if (sessionStorage.length === 0) for (const [k, v] of entries) sessionStorage.setItem(k, v);
+  }, stored);
+  const sent: string[] = [];
+  twin.on("websocket", (ws) => ws.on("framesent", (f) => void (typeof f.payload === "string" && sent.push(f.payload))));
+  await twin.goto(`${dev.url}__tracing/`);
+  await until(() => sent.filter((f) => f.includes('"unplugin-tracing:attach"')), (a) => a.length === 1, "the twin's attach");
+  const watches = sent.filter((f) => f.includes('"unplugin-tracing:watch"')).map((f) => JSON.parse(f).data.viewer);
+  // Its copied id is in use by the first tab (asked twice), then one of its own.
+  expect(watches.slice(0, 2)).toEqual([mine, mine]);
+  expect(watches[2]).not.toBe(mine);
+  expect(JSON.parse(sent.find((f) => f.includes('"unplugin-tracing:attach"'))!).data.patterns).toEqual(expect.arrayContaining(["src/jobs:*", "src/net:traceResponse"]));
+  await twin.context().close();
 });

@@ -80,9 +80,8 @@ function showPicked(p: Picked | null, fromTable: boolean): void {
 }
 
 function storeOf(page: string | null): EventStore | null {
-  return page === null ? null : recordings.of(page, urlOf(page));
+  return page === null ? null : recordings.of(page);
 }
-const urlOf = (page: string) => pages.find((p) => p.id === page)?.url ?? "";
 
 const current = () => pages.find((p) => p.id === selected) ?? null;
 const sourceOf = (page: string | undefined): Source | undefined => [...pagesOf].find(([, ps]) => ps.some((p) => p.id === page))?.[0];
@@ -209,7 +208,7 @@ const actions: SidebarActions = {
   attach(patterns) {
     const l = live();
     if (!l) return;
-    remember(l.p.url, patterns, true);
+    // Remembered once the server accepts them (attached), so a refused pattern is not attached again after a reload.
     l.src.send("unplugin-tracing:attach", { page: l.p.id, patterns, stacks: $<HTMLInputElement>("stacks").checked });
   },
   detach(patterns) {
@@ -249,7 +248,7 @@ const originOf = (page: string) => pages.find((p) => p.id === page)?.timeOrigin 
 
 /** Shows what waited while paused. */
 function release(): void {
-  recordings.release(urlOf);
+  recordings.release();
   table.update();
   timeline.update();
 }
@@ -265,7 +264,11 @@ function wire(src: Source): void {
     else list.push(m.page);
     setPages(list);
   });
-  src.on("unplugin-tracing:page-gone", (m) => setPages((pagesOf.get(src) ?? []).filter((p) => p.id !== m.page)));
+  src.on("unplugin-tracing:page-gone", (m) => {
+    // If it comes back (a reload slower than the server waits), it comes back with nothing attached.
+    seen.delete(m.page);
+    setPages((pagesOf.get(src) ?? []).filter((p) => p.id !== m.page));
+  });
   function setPages(list: PageInfo[]): void {
     const m = { pages: list };
     const before = current();
@@ -276,26 +279,24 @@ function wire(src: Source): void {
     for (const p of m.pages) {
       if (seen.has(p.id) || src.readOnly) continue;
       seen.add(p.id);
-      recordings.adopt(p, pages);
-      // A page that reloaded (or a UI that did) gets back the patterns this UI attached there.
-      const want = (settings.patterns[p.url] ?? []).filter((x) => !p.patterns.includes(x));
+      // The server keeps what this viewer attached across reloads of the page and of
+      // this UI; what it no longer has (this UI was away longer than the server
+      // waits, or the page was) is attached again from what this tab remembers.
+      // Under a new viewer id (a duplicated tab), patterns another viewer holds are
+      // attached for this one too: the other's go when it does.
+      const want = (settings.patterns[p.url] ?? []).filter((x) => freshViewer || !p.patterns.includes(x));
       const stacks = settings.stacks.includes(p.url);
       if (want.length) src.send("unplugin-tracing:attach", { page: p.id, patterns: want, stacks });
     }
     if (!current()) {
       const next = pages.find((p) => p.url === before?.url) ?? pages.find((p) => p.url === settings.page) ?? pages[0] ?? null;
-      if (next && before && next.url === before.url && recordings.line(next.id) === recordings.line(before.id)) {
-        // The same recording, continued by the reloaded page: keep the view as it is.
-        selected = next.id;
-        renderSide();
-        renderStats();
-      } else select(next?.id ?? null);
+      select(next?.id ?? null);
     } else {
       table.timeOrigin = timeline.timeOrigin = storeOf(selected)?.origin || current()!.timeOrigin;
       renderSide();
       renderStats();
     }
-    // Keep the recordings of gone pages a reload may continue; forget the rest.
+    // Keep the recordings of the last few gone pages; forget the rest.
     if (!src.readOnly) recordings.prune(pages);
     if (!src.readOnly) status(`connected · ${m.pages.length} page${m.pages.length === 1 ? "" : "s"}`, true);
   }
@@ -310,8 +311,8 @@ function wire(src: Source): void {
       renderStats();
       return;
     }
-    recordings.add(m.page, urlOf(m.page), m.events, originOf(m.page));
-    if (selected !== null && recordings.line(m.page) === recordings.line(selected)) {
+    recordings.add(m.page, m.events, originOf(m.page));
+    if (m.page === selected) {
       table.update();
       timeline.update();
       renderStats();
@@ -320,6 +321,8 @@ function wire(src: Source): void {
   });
   // A pattern that matches nothing (yet) says so instead of passing in silence.
   src.on("unplugin-tracing:attached", (m) => {
+    const url = pages.find((p) => p.id === m.page)?.url;
+    if (url !== undefined && !src.readOnly) remember(url, m.patterns, true);
     if (m.unmatched.length > 0) notice(`nothing matches ${m.unmatched.join(" ")} yet: it stays attached for modules that load later`, false);
   });
   src.on("unplugin-tracing:profile-data", (m) => {
@@ -333,6 +336,7 @@ function wire(src: Source): void {
     if (m.event === "unplugin-tracing:watch" && m.message.includes("in use by another connection")) {
       const fresh = watchRetried;
       watchRetried = true;
+      freshViewer = fresh;
       setTimeout(() => src.send("unplugin-tracing:watch", { history: true, viewer: viewerId(fresh) }), fresh ? 0 : 500);
       return;
     }
@@ -350,6 +354,8 @@ function wire(src: Source): void {
 }
 
 let watchRetried = false;
+/** Whether this tab watches under a new viewer id, not the one that attached its remembered patterns. */
+let freshViewer = false;
 
 /** This tab's viewer id, kept across reloads so the server keeps what it attached meanwhile. */
 function viewerId(fresh = false): string {
@@ -465,7 +471,7 @@ $("trace").addEventListener("click", () => {
   const rows: Row[] = [];
   for (let i = 0; i < s.size; i++) rows.push(s.at(i)!);
   // Paused or not, what was recorded is in the file.
-  const more = recordings.waitingFor(recordings.line(p.id), s);
+  const more = recordings.waitingFor(p.id, s);
   const origin = s.origin || p.timeOrigin;
   const info = { processName: p.url, dropped: p.dropped + s.evicted, failures: p.failures };
   const file = traceFileOf(rows, more, settings.spans, origin === 0 ? info : { ...info, timeOrigin: origin });

@@ -29,12 +29,18 @@ export function renderPages(ul: HTMLElement, pages: PageInfo[], selected: string
       "li",
       { className: `${p.id === selected ? "sel" : ""}${isSaved ? " saved" : ""}` },
       h("div", { className: "url", textContent: p.url }),
-      h("div", { className: "meta", textContent: `${isSaved ? "saved · " : ""}${p.title || "untitled"} · ${p.received.toLocaleString()} events${p.dropped ? ` · ${p.dropped.toLocaleString()} dropped` : ""}` }),
+      h("div", { className: "meta", textContent: `${isSaved ? "saved · " : ""}${p.title || "untitled"} · ${p.received.toLocaleString()} events${p.dropped ? ` · ${p.dropped.toLocaleString()} dropped` : ""}${loadsOf(p)}` }),
     );
     li.dataset.page = p.id;
     li.addEventListener("click", () => act.select(p.id));
     ul.append(li);
   }
+}
+
+/** A page the server keeps across its reloads: whether it is away now, and how many loads its recording spans. */
+function loadsOf(p: PageInfo): string {
+  if (p.connected === false) return " · reloading…";
+  return (p.loads ?? 1) > 1 ? ` · ${p.loads} loads` : "";
 }
 
 /** `names`: the page's `package:event`s, so a pattern that selects none of them says so. */
