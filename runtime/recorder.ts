@@ -8,11 +8,14 @@
 // overwritten and counted in `dropped`, flight-recorder style.
 //
 // The per-event cost is kept to the snapshot: the buffer is parallel arrays, not an
-// object per event. Up to four arguments that are all primitives (short strings
-// included) are their own snapshot: they are copied into a preallocated array
-// (small integers allocate nothing there) and serialised only when read. Anything
-// else is serialised at fire time, as it was then. What the buffer holds survives
-// young-generation GCs, so an object per event costs far more than its allocation.
+// object per event. Up to four arguments that are primitives (short strings
+// included) or flat plain objects (a few own data properties holding such
+// primitives) are their own snapshot: their values, and for an object its key
+// list (shared while the keys stay the same), are copied into a preallocated array
+// (small integers allocate nothing there) and serialised only when read, through
+// the same serialiser, so the output is the same. Anything else is serialised at
+// fire time, as it was then. What the buffer holds survives young-generation GCs,
+// so an object per event costs far more than its allocation.
 
 import { ProbeGroup, attach, setup, type Tracepoint } from "./tracing.ts";
 import { serializeArgs, type Json, type SerializeOptions } from "./serialize.ts";
@@ -94,7 +97,7 @@ export class Recorder {
   readonly #tp: (Tracepoint | undefined)[];
   /** the serialised arguments, unless they are kept raw in #vals */
   readonly #args: ({ [key: string]: Json } | undefined)[];
-  /** raw primitive arguments, INLINE per slot; #raw[i] is their count + 1, 0 when serialised */
+  /** raw arguments, SLOTS per event (see `#inline`); #raw[i] is their count + 1, 0 when serialised */
   readonly #vals: unknown[];
   readonly #raw: Uint8Array;
   readonly #task: (Task | undefined)[];
@@ -114,6 +117,8 @@ export class Recorder {
   readonly #mirror: Mirror | null;
   readonly #ser: SerializeOptions | undefined;
   readonly #processName: string;
+  /** the last key list of a flat object argument, per key count: shared by the events that match it */
+  readonly #keys: (string[] | undefined)[] = new Array(OBJECT_KEYS + 1).fill(undefined);
 
   constructor(options: RecorderOptions) {
     const patterns = typeof options?.patterns === "string" ? [options.patterns] : [...(options?.patterns ?? [])];
@@ -124,7 +129,7 @@ export class Recorder {
     this.#time = new Float64Array(size);
     this.#tp = new Array(size);
     this.#args = new Array(size);
-    this.#vals = new Array(size * INLINE).fill(undefined);
+    this.#vals = new Array(size * SLOTS).fill(undefined);
     this.#raw = new Uint8Array(size);
     this.#task = new Array(size);
     this.#made = new Array(size);
@@ -220,10 +225,7 @@ export class Recorder {
       this.#time[i] = time;
       this.#tp[i] = tp;
       this.#task[i] = this.#taskOf === undefined ? currentTask() : this.#taskFor(tp, args);
-      if (isSnapshot(args, this.#maxString)) {
-        const vals = this.#vals;
-        const at = i * INLINE;
-        for (let j = 0; j < args.length; j++) vals[at + j] = args[j];
+      if (args.length <= INLINE && this.#inline(args, i * SLOTS)) {
         this.#args[i] = undefined;
         this.#raw[i] = args.length + 1;
       } else {
@@ -251,9 +253,49 @@ export class Recorder {
       time: this.#time[i]!,
       package: tp.package,
       name: tp.name,
-      args: raw === 0 ? this.#args[i]! : serializeArgs(this.#vals.slice(i * INLINE, i * INLINE + raw - 1), this.#infoOf(tp).names, this.#ser),
+      args: raw === 0 ? this.#args[i]! : serializeArgs(inlined(this.#vals, i * SLOTS, raw - 1), this.#infoOf(tp).names, this.#ser),
       task: this.#task[i]!,
     };
+  }
+
+  /**
+   * Copies the arguments into the slab at `at` when they are their own snapshot:
+   * a primitive takes one slot, a flat plain object its key list (an array: no
+   * primitive is one) and then one slot per value. Returns false, with the slots
+   * left to be overwritten, when they are not; they are then serialised now.
+   * Reads only own data properties, as the serialiser does: a getter, a nested
+   * object, a long string or a throwing proxy trap sends the event to it.
+   */
+  #inline(args: unknown[], at: number): boolean {
+    const vals = this.#vals;
+    const max = this.#maxString;
+    const end = at + SLOTS;
+    let k = at;
+    for (let j = 0; j < args.length; j++) {
+      const v = args[j];
+      if (!isObject(v)) {
+        if (typeof v === "string" && v.length > max) return false;
+        vals[k++] = v;
+        continue;
+      }
+      const next = flat(v, vals, k, end, max);
+      if (next < 0) return false;
+      vals[k] = this.#shared(vals[k] as string[]);
+      k = next;
+    }
+    return true;
+  }
+
+  /** `ks`, or an equal key list kept from an earlier event, so the slab does not hold a list per event. */
+  #shared(ks: string[]): string[] {
+    const last = this.#keys[ks.length];
+    if (last !== undefined) {
+      let same = true;
+      for (let m = 0; m < ks.length; m++) if (last[m] !== ks[m]) (same = false), (m = ks.length);
+      if (same) return last;
+    }
+    this.#keys[ks.length] = ks;
+    return ks;
   }
 
   #taskFor(tp: Tracepoint, args: unknown[]): Task {
@@ -320,17 +362,64 @@ export class Recorder {
   }
 }
 
-/** Raw arguments kept per event; more are serialised at fire time. */
+/** Arguments kept raw per event; more are serialised at fire time. */
 const INLINE = 4;
+/** Slab slots per event: arguments, and an object argument's key list and values. */
+const SLOTS = 6;
+/** Own keys of an object argument kept raw; more are serialised at fire time. */
+const OBJECT_KEYS = 4;
 
-/** Whether the arguments are their own snapshot: a few primitives, strings short enough to keep whole. */
-function isSnapshot(args: unknown[], maxString: number): boolean {
-  if (args.length > INLINE) return false;
-  for (let i = 0; i < args.length; i++) {
-    const v = args[i];
-    if (typeof v === "string" ? v.length > maxString : v !== null && (typeof v === "object" || typeof v === "function")) return false;
+const { getPrototypeOf, getOwnPropertyDescriptor, keys: objectKeys } = Object;
+
+const isObject = (v: unknown): v is object => v !== null && (typeof v === "object" || typeof v === "function");
+
+/**
+ * Stores a flat plain object from slot `k`: its key list (from Object.keys, as the
+ * serialiser reads it) and then its values. Returns the next free slot, or -1 when
+ * the object is not flat, does not fit before `end`, or a proxy trap throws.
+ */
+function flat(v: object, vals: unknown[], k: number, end: number, max: number): number {
+  try {
+    const proto = getPrototypeOf(v);
+    if (proto !== Object.prototype && proto !== null) return -1;
+    const ks = objectKeys(v);
+    const n = ks.length;
+    if (n > OBJECT_KEYS || k + 1 + n > end) return -1;
+    vals[k++] = ks;
+    for (let m = 0; m < n; m++) {
+      const key = ks[m]!;
+      if (key.length > max) return -1;
+      const d = getOwnPropertyDescriptor(v, key);
+      if (d === undefined || !("value" in d)) return -1;
+      const x = d.value;
+      if (isObject(x) || (typeof x === "string" && x.length > max)) return -1;
+      vals[k++] = x;
+    }
+    return k;
+  } catch {
+    return -1;
   }
-  return true;
+}
+
+/**
+ * The arguments `#inline` stored from `at`: primitives as they were, each flat
+ * object rebuilt (without a prototype, which the serialiser treats like a plain
+ * object's) from its key list and values.
+ */
+function inlined(vals: unknown[], at: number, count: number): unknown[] {
+  const out: unknown[] = [];
+  let k = at;
+  for (let j = 0; j < count; j++) {
+    const v = vals[k++];
+    if (!Array.isArray(v)) {
+      out.push(v);
+      continue;
+    }
+    const o: Record<string, unknown> = Object.create(null);
+    for (const key of v as string[]) o[key] = vals[k++];
+    out.push(o);
+  }
+  return out;
 }
 
 function eventOf(full: string): string {

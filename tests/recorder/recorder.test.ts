@@ -138,6 +138,40 @@ describe("Recorder", () => {
     ]);
   });
 
+  it("snapshots flat object arguments at fire time without calling getters or losing keys", () => {
+    const ev = manualTracepoint("rec/flat", "traceFlat", ["o", "n"]);
+    const rec = new Recorder({ patterns: "rec/flat:*", serialize: { maxString: 9 } }).start();
+    let called = 0;
+    const o = { b: 1, a: "x" };
+    ev.signal(o, 2);
+    o.b = 9;
+    ev.signal({ v: 1, get g() { return ++called; } });
+    ev.signal(JSON.parse('{"__proto__": 1, "x": 2}'));
+    const bare = Object.create(null);
+    bare.k = true;
+    ev.signal(bare, { s: "abcdefghijk" });
+    ev.signal(new Proxy({}, { ownKeys() { throw new Error("trap"); } }));
+    ev.signal({ a: 1, b: 2, c: 3, d: 4, e: 5 }, { a: 1, b: 2, c: 3, d: 4 });
+    ev.signal({ a: 1, b: 2, c: 3, d: 4 }, { a: 1, b: 2 });
+    ev.signal({ deep: { n: 1 } }, () => 1);
+    rec.stop();
+    const args = rec.events().map((e) => e.args);
+    expect(args).toEqual([
+      { o: { b: 1, a: "x" }, n: 2 },
+      { o: { v: 1, g: "[Getter]" } },
+      { o: { ["__proto__"]: 1, x: 2 } },
+      { o: { k: true }, n: { s: "abcdefghi…(+2)" } },
+      { o: "[Unserializable]" },
+      { o: { a: 1, b: 2, c: 3, d: 4, e: 5 }, n: { a: 1, b: 2, c: 3, d: 4 } },
+      { o: { a: 1, b: 2, c: 3, d: 4 }, n: { a: 1, b: 2 } },
+      { o: { deep: { n: 1 } }, n: "[Function (anonymous)]" },
+    ]);
+    expect(Object.keys(args[0]!.o as object)).toEqual(["b", "a"]);
+    expect(Object.keys(args[2]!.o as object)).toEqual(["__proto__", "x"]);
+    expect(called).toBe(0);
+    expect(rec.failures).toBe(0);
+  });
+
   it("keeps a bounded buffer of the newest events and counts the dropped ones", () => {
     const ev = manualTracepoint("rec/ring", "traceTick", ["i"]);
     const rec = new Recorder({ patterns: "rec/ring:traceTick", bufferSize: 3 }).start();

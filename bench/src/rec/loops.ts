@@ -10,6 +10,14 @@ export function baseline(n: number): number {
   return sink;
 }
 
+/** The recorder's clock alone: every event reads it once, so this is the floor of a recorded event. */
+export function clock(n: number): number {
+  for (let i = 0; i < n; i++) {
+    sink = (sink ^ i ^ (performance.now() & 1)) & 0x3fffffff;
+  }
+  return sink;
+}
+
 export function recorded(n: number): number {
   for (let i = 0; i < n; i++) {
     traceRec(i, sink);
