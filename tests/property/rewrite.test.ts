@@ -32,7 +32,7 @@ const isRewrittenCall = (node: Node) =>
 
 /** What the rewrite appends: the import of the package module, and the await form's temporary. */
 const isAppended = (node: Node) =>
-  (node.type === "ImportDeclaration" && String(node.source.value).startsWith("\0trace:")) ||
+  (node.type === "ImportDeclaration" && String(node.source.value).startsWith("trace-pkg:")) ||
   (node.type === "VariableDeclaration" && node.declarations[0]?.id.name === "__trace_r");
 
 const reprint = async (code: string, ext: "ts" | "js") => (await esbuildTransform(code, { loader: ext })).code;

@@ -44,7 +44,7 @@ it("Vue: the rewrite stays in the script block, the import goes into <script set
   const code = result!.code;
   const setup = code.slice(code.indexOf("<script setup"), code.indexOf("</script>"));
   expect(setup).toContain("(__tp_traceButton.p !== null ? __tp_traceButton.fire(++n) : void 0)");
-  expect(setup).toContain(`import { __tp_traceButton } from ${JSON.stringify(`\0trace:${join(root, "ui")}`)};`);
+  expect(setup).toContain(`import { __tp_traceButton } from "trace-pkg:ui";`);
   expect(code.endsWith("<style>\nbutton { color: red }\n</style>\n")).toBe(true);
   expect(code.startsWith(files["ui/Button.vue"]!.slice(0, files["ui/Button.vue"]!.indexOf("//trace")))).toBe(true);
   expect(result!.map.sources).toEqual([join(root, "ui/Button.vue")]);
