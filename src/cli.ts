@@ -13,6 +13,7 @@ import { AttachError } from "./attach/target.ts";
 import { listPid, watchPid, WATCH_PID_HELP } from "./attach/watch-pid.ts";
 import { findPackageDirs } from "./scan.ts";
 import { createUnreadWarnings } from "./sfc/unread.ts";
+import { dtsReachWarning } from "./tsconfig-reach.ts";
 
 const HELP = `tstrace: Go-style tracepoints for TypeScript and JavaScript
 
@@ -115,6 +116,9 @@ async function gen(args: string[]): Promise<number> {
   const errors = await ctx.writeDts(nodeResolve(root));
   for (const e of errors) process.stderr.write(`${e.message}\n`), (failed = true);
   for (const w of createUnreadWarnings(() => root, () => false).fromScan()) process.stderr.write(`warning: ${w}\n`);
+  // The script runs gen right before tsc: say now if tsc will not see the file it wrote.
+  const unseen = dtsReachWarning(root, resolve(root, ctx.options.dts || "tracing-env.d.ts"));
+  if (unseen) process.stderr.write(`warning: ${unseen}\n`);
   return failed ? 1 : 0;
 }
 

@@ -119,6 +119,8 @@ function atLineStart(code: string, offset: number): boolean {
 type Fail = (offset: number, reason: string) => void;
 
 const SIG_PREFIX = "declare function ";
+/** Characters of an event's signature: room for many typed parameters, not for a nesting that crashes the parser. */
+export const MAX_SIGNATURE = 2000;
 
 /** `traceHello(who: string, n?: number)` -> name and parameters; errors at offsets into `sig`. */
 function parseEventSignature(sig: string, untypedAllowed: boolean, fail: Fail): { name: string; params: EventParam[] } | null {
@@ -126,6 +128,11 @@ function parseEventSignature(sig: string, untypedAllowed: boolean, fail: Fail): 
   const name = /^[\p{ID_Start}_$][\p{ID_Continue}$\u200c\u200d]*/u.exec(sig)?.[0];
   if (!name) return fail(0, `event: want a call signature like traceName(arg: type), have "${sig}"`), null;
   if (!name.startsWith("trace")) return fail(0, `event name ${name} must start with "trace"`), null;
+  // oxc-parser recurses on nested types on the native stack and kills the process
+  // (SIGSEGV) past a few thousand levels; bounded text bounds the nesting.
+  if (sig.length > MAX_SIGNATURE) {
+    return fail(0, `event ${name}: the signature has ${sig.length} characters, more than the ${MAX_SIGNATURE} a directive may have (name a type declared in a .ts module instead)`), null;
+  }
   const text = `${SIG_PREFIX}${sig};`;
   const { program, errors } = parseSync("signature.ts", text, { lang: "ts", sourceType: "module" });
   const decl = program.body[0] as any;

@@ -1,6 +1,11 @@
 // One error shape for everything a user wrote wrong: `file:line:column: message`.
 
+import { escapeText } from "./dev/escape.ts";
+
 export const NAME = "unplugin-tracing";
+
+/** Characters of a reason kept: it may quote a whole directive line. */
+const MAX_REASON = 1000;
 
 /** A 1-based line and column, as editors and `file:line:column` show them. */
 export interface Position {
@@ -15,7 +20,9 @@ export class PositionedError extends Error {
   readonly reason: string;
 
   constructor(file: string, pos: Position, reason: string) {
-    super(`${file}:${pos.line}:${pos.column}: ${reason}`);
+    // The reason quotes the user's text: its control characters never reach a terminal as they are.
+    reason = escapeText(reason, MAX_REASON);
+    super(`${escapeText(file)}:${pos.line}:${pos.column}: ${reason}`);
     this.name = "TraceDirectiveError";
     this.file = file;
     this.pos = pos;

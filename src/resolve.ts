@@ -13,9 +13,9 @@ const isDir = (p: string) => {
   }
 };
 
-/** A spec a `trace:` import or `//trace:import` may hold: a path, no query, no scheme. */
+/** A spec a `trace:` import or `//trace:import` may hold: a path, no query, no scheme, no control character. */
 export function isWellFormedSpec(spec: string): boolean {
-  return spec !== "" && !/[\s?#*"'`\\]/.test(spec) && !/^[a-z][a-z0-9+.-]*:/i.test(spec) && !spec.endsWith("/.");
+  return spec !== "" && !/[\s\p{Cc}?#*"'`\\]/u.test(spec) && !/^[a-z][a-z0-9+.-]*:/i.test(spec) && !spec.endsWith("/.");
 }
 
 /**

@@ -36,7 +36,7 @@ export function createPackageFinder(state: Pick<ContextState, "root" | "store">)
       const at = `${imp.file}:${imp.pos.line}:${imp.pos.column}`;
       const fail = (reason: string) => errors.push(new PositionedError(imp.file, imp.specPos, reason));
       if (!isWellFormedSpec(imp.spec)) {
-        fail(`import: malformed spec "${imp.spec}"`);
+        fail(`import: malformed spec ${JSON.stringify(imp.spec)}`);
         continue;
       }
       let found: FoundPackage | null;

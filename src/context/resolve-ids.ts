@@ -14,7 +14,7 @@ export function createIdResolver(state: Pick<ContextState, "root">, finder: Pack
     if (entry) return entry;
     const spec = source.startsWith("trace:") ? source.slice(6) : source.startsWith(REQUEST_PREFIX) ? source.slice(REQUEST_PREFIX.length) : null;
     if (spec === null) return null;
-    if (!isWellFormedSpec(spec)) throw new Error(`import "trace:${spec}": malformed spec`);
+    if (!isWellFormedSpec(spec)) throw new Error(`import ${JSON.stringify(`trace:${spec}`)}: malformed spec`);
     const found = await finder.findPackage(spec, importer ? cleanId(importer) : join(state.root, "index.js"), bundler);
     if (!found) throw new Error(`import "trace:${spec}": no package found`);
     return `${IMPORT_PREFIX}${prefixOf(spec)}:${found.virtualId}`;

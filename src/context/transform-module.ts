@@ -33,7 +33,7 @@ export function createModuleTransformer(state: ContextState, finder: PackageFind
       const fail = (node: { start: number }, reason: string) => {
         throw new PositionedError(file, at(node.start), reason);
       };
-      if (!isWellFormedSpec(spec)) fail(st.source, `import "trace:${spec}": malformed spec`);
+      if (!isWellFormedSpec(spec)) fail(st.source, `import ${JSON.stringify(`trace:${spec}`)}: malformed spec`);
       let pkg: FoundPackage | null = null;
       try {
         pkg = await finder.findPackage(spec, path, bundler);

@@ -117,7 +117,7 @@ export function uiPage(base: string): string {
   <div class="side-head"><h2>Pages</h2><label class="button" id="open-label" title="Open a trace file saved by Download trace, tstrace watch --out or the recorder">Open trace…<input type="file" id="open" accept=".json,application/json" hidden></label></div>
   <ul class="pages" id="pages"><li class="empty">no page connected: open the app</li></ul>
   <h2>Attach</h2>
-  <form class="attach" id="attach"><input type="text" id="pattern" placeholder="src/net:* or *:traceConn*" autocomplete="off" spellcheck="false" aria-describedby="pattern-error"><button id="attach-button">Attach</button></form>
+  <form class="attach" id="attach"><input type="text" id="pattern" placeholder="src/net:* or **:traceConn*" autocomplete="off" spellcheck="false" aria-describedby="pattern-error"><button id="attach-button">Attach</button></form>
   <div class="field-error" id="pattern-error" role="alert"></div>
   <label><input type="checkbox" id="stacks"> count stacks (for the pprof profile)</label>
   <div class="chips" id="patterns"></div>

@@ -286,7 +286,7 @@ it("issue 12: tracepoint lists and profile requests are bounded too", async () =
   page.ws.close();
 });
 
-it("issue 12: the UI says when a pattern matches nothing yet", async () => {
+it("issue 12: the UI says when a pattern matches nothing yet, and the ** pattern that would when a * stopped at /", async () => {
   const app = await browser.newPage();
   await app.goto(dev.url);
   const ui = await browser.newPage();
@@ -295,6 +295,11 @@ it("issue 12: the UI says when a pattern matches nothing yet", async () => {
   await ui.fill("#pattern", "nonexistent:*");
   await ui.press("#pattern", "Enter");
   await ui.locator("#notice", { hasText: "nothing matches nonexistent:* yet" }).waitFor();
+  // The fixture's packages are src/...: a `*` stops at `/`, and the notice says what would match.
+  await ui.click("#notice-close");
+  await ui.fill("#pattern", "*:traceJob*");
+  await ui.press("#pattern", "Enter");
+  await ui.locator("#notice", { hasText: "nothing matches *:traceJob* yet: it stays attached for modules that load later; **:traceJob* would match 2 (* stops at /, ** crosses it)" }).waitFor();
   await ui.close();
   await app.close();
 });

@@ -2,7 +2,7 @@
 // must agree with runtime attach()), span pairing, and axis ticks.
 import { describe, expect, it } from "vitest";
 import { compilePattern } from "../../runtime/tracing.ts";
-import { countMatches, matcher } from "../../src/dev/ui/pattern-match.ts";
+import { countMatches, globstarHint, matcher } from "../../src/dev/ui/pattern-match.ts";
 import { pairSpans } from "../../src/dev/ui/spans.ts";
 import type { Row } from "../../src/dev/ui/store.ts";
 import { formatSpan, ticks } from "../../src/dev/ui/time-axis.ts";
@@ -23,6 +23,17 @@ describe("pattern-match (the UI's 'matches nothing yet')", () => {
     expect(countMatches("nonexistent:*", names)).toBe(0);
     expect(countMatches("src/net:*", names)).toBe(2);
     expect(matcher(`${"**".repeat(40)}Z`)("a".repeat(5000))).toBe(false);
+  });
+
+  it("names the ** pattern that would match when a * stopped at /, and only then", () => {
+    const vite = ["src/jobs:traceJobStart", "src/jobs:traceJobDone", "src/net:traceRequest"];
+    expect(globstarHint("*:traceJob*", vite)).toEqual({ pattern: "**:traceJob*", count: 2 });
+    expect(globstarHint("*", vite)).toEqual({ pattern: "**", count: 3 });
+    expect(globstarHint("*:*Start", vite)).toEqual({ pattern: "**:*Start", count: 1 });
+    expect(globstarHint("src/*:traceJob*", vite)).toBeNull(); // matches already
+    expect(globstarHint("*:traceNope", vite)).toBeNull(); // ** would not help
+    expect(globstarHint("**:traceNope", vite)).toBeNull(); // no lone *
+    expect(globstarHint("jobs", vite)).toBeNull();
   });
 });
 

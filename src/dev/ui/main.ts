@@ -7,7 +7,7 @@ import { checkPatterns } from "../../../runtime/live/limits.ts";
 import type { PageInfo, WireTracepoint } from "../../../runtime/live/protocol.ts";
 import { renderDetails } from "./details.ts";
 import { emptyState } from "./empty-state.ts";
-import { countMatches } from "./pattern-match.ts";
+import { countMatches, globstarHint } from "./pattern-match.ts";
 import { SavedSource } from "./saved-source.ts";
 import { loadSettings, saveSettings } from "./settings.ts";
 import { renderPages, renderPatterns, renderTracepoints, type SidebarActions } from "./sidebar.ts";
@@ -323,7 +323,13 @@ function wire(src: Source): void {
   src.on("unplugin-tracing:attached", (m) => {
     const url = pages.find((p) => p.id === m.page)?.url;
     if (url !== undefined && !src.readOnly) remember(url, m.patterns, true);
-    if (m.unmatched.length > 0) notice(`nothing matches ${m.unmatched.join(" ")} yet: it stays attached for modules that load later`, false);
+    if (m.unmatched.length === 0) return;
+    const names = namesOf(selected);
+    const hints = m.unmatched.flatMap((p) => {
+      const h = globstarHint(p, names);
+      return h ? [`${h.pattern} would match ${h.count} (* stops at /, ** crosses it)`] : [];
+    });
+    notice(`nothing matches ${m.unmatched.join(" ")} yet: it stays attached for modules that load later${hints.length ? `; ${hints.join("; ")}` : ""}`, false);
   });
   src.on("unplugin-tracing:profile-data", (m) => {
     const bytes = Uint8Array.from(atob(m.base64), (c) => c.charCodeAt(0));

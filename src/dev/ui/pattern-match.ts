@@ -19,3 +19,19 @@ export function countMatches(pattern: string, names: readonly string[]): number 
   for (const x of names) if (m(x)) k++;
   return k;
 }
+
+/**
+ * For a pattern that selects none of `names` only because a `*` stops at `/`
+ * (`*:traceJob*` against `src/jobs:traceJobStart`): the `**` pattern that would, and how
+ * many it selects; else null. Packages in a Vite project are `src/...`, so a newcomer's
+ * first `*:` pattern is often this one.
+ */
+export function globstarHint(pattern: string, names: readonly string[]): { pattern: string; count: number } | null {
+  // Only the package part has `/` to cross; event names have none.
+  const colon = pattern.indexOf(":");
+  const pkg = colon < 0 ? pattern : pattern.slice(0, colon);
+  if (!/(^|[^*])\*($|[^*])/.test(pkg) || countMatches(pattern, names) > 0) return null;
+  const wider = pkg.replace(/\*+/g, (run) => (run.length === 1 ? "**" : run)) + (colon < 0 ? "" : pattern.slice(colon));
+  const count = countMatches(wider, names);
+  return count > 0 ? { pattern: wider, count } : null;
+}
