@@ -160,8 +160,9 @@ describe("errors", () => {
     // Every event fired either reached the terminal or was counted as dropped.
     expect(got + dropped).toBe(load.fired);
     expect(got).toBeGreaterThan(0);
-    // Plain lines, as the dev-server form prints them.
-    expect(w.stdout()).toMatch(/^\d\d:\d\d:\d\d\.\d{3} src\/http:traceTick i=0$/m);
+    // Plain lines, as the dev-server form prints them. Which events are dropped depends
+    // on the machine: the target's ring keeps the newest when a flush comes late.
+    expect(w.stdout()).toMatch(/^\d\d:\d\d:\d\d\.\d{3} src\/http:traceTick i=\d+$/m);
     expect((await listPid(t.pid)).stderr).toContain("0 probes attached");
     t.proc.kill();
   });
