@@ -4,6 +4,8 @@ import { existsSync, readFileSync, statSync } from "node:fs";
 import { createRequire } from "node:module";
 import { relative, resolve } from "node:path";
 import { buildDir } from "./build-dir.ts";
+import { eachArg, hasOption } from "./cli-args.ts";
+import { escapeText } from "./dev/escape.ts";
 import { createContext } from "./context.ts";
 import { watch, WATCH_HELP, WatchUsageError } from "./dev/watch.ts";
 import { generateDts } from "./dts.ts";
@@ -95,18 +97,12 @@ async function gen(args: string[]): Promise<number> {
   let root = process.cwd();
   let out: string | undefined;
   let check = false;
-  for (let i = 0; i < args.length; i++) {
-    const a = args[i]!;
-    const value = () => {
-      const v = args[++i];
-      if (v === undefined) throw new UsageError(`gen: ${a} wants a value`);
-      return v;
-    };
+  eachArg(args, "gen", (m) => new UsageError(m), (a, value) => {
     if (a === "--root") root = resolve(value());
     else if (a === "--out") out = value();
     else if (a === "--check") check = true;
-    else throw new UsageError(`gen: unknown argument ${a}`);
-  }
+    else throw new UsageError(`gen: unknown argument ${escapeText(a)}`);
+  });
   const ctx = createContext({ root, dts: out ? resolve(process.cwd(), out) : undefined });
   let failed = false;
   for (const dir of await findPackageDirs(root)) {
@@ -145,19 +141,13 @@ async function build(args: string[]): Promise<number> {
   let src = "src";
   let name: string | undefined;
   const dirs: string[] = [];
-  for (let i = 0; i < args.length; i++) {
-    const a = args[i]!;
-    const value = () => {
-      const v = args[++i];
-      if (v === undefined) throw new UsageError(`build: ${a} wants a value`);
-      return v;
-    };
+  eachArg(args, "build", (m) => new UsageError(m), (a, value) => {
     if (a === "--root") root = resolve(value());
     else if (a === "--src") src = value();
     else if (a === "--name") name = value();
-    else if (a.startsWith("-")) throw new UsageError(`build: unknown argument ${a}`);
+    else if (a.startsWith("-")) throw new UsageError(`build: unknown argument ${escapeText(a)}`);
     else dirs.push(a);
-  }
+  });
   if (dirs.length !== 1) throw new UsageError("build: want one output directory (what tsc emitted into)");
   const outDir = resolve(root, dirs[0]!);
   if (!existsSync(outDir) || !statSync(outDir).isDirectory()) throw new UsageError(`build: ${dirs[0]} is not a directory (run tsc first)`);
@@ -189,13 +179,13 @@ async function main(argv: string[]): Promise<number> {
   const [cmd, ...rest] = argv;
   switch (cmd) {
     case "list":
-      return rest.includes("--pid") ? listPid(rest, stdio(false)) : list(rest);
+      return hasOption(rest, "--pid") ? listPid(rest, stdio(false)) : list(rest);
     case "gen":
       return gen(rest);
     case "build":
       return build(rest);
     case "watch":
-      return rest.includes("--pid") ? watchPid(rest, stdio(true)) : watch(rest, stdio(true));
+      return hasOption(rest, "--pid") ? watchPid(rest, stdio(true)) : watch(rest, stdio(true));
     case "help":
     case "--help":
     case "-h":

@@ -14,6 +14,8 @@ import { buildProfile } from "../../runtime/profile.ts";
 import { toTraceFile, type RecordedEvent } from "../../runtime/trace-events.ts";
 import { WatchUsageError, type WatchIo } from "../dev/watch.ts";
 import { openSession } from "./session.ts";
+import { eachArg } from "../cli-args.ts";
+import { escapeText } from "../dev/escape.ts";
 
 export const WATCH_PID_HELP = `  tstrace watch --pid PID <pattern...> [--json] [--out FILE] [--pprof FILE] [--duration SECONDS]
                                    attach to the patterns in a running Node process built with
@@ -39,13 +41,7 @@ function parsePid(v: string): number {
 
 function parse(args: string[]): PidArgs {
   const w: PidArgs = { pid: 0, patterns: [], json: false, out: null, pprof: null, durationMs: null };
-  for (let i = 0; i < args.length; i++) {
-    const a = args[i]!;
-    const value = () => {
-      const v = args[++i];
-      if (v === undefined) throw new WatchUsageError(`watch: ${a} wants a value`);
-      return v;
-    };
+  eachArg(args, "watch", (m) => new WatchUsageError(m), (a, value) => {
     if (a === "--pid") w.pid = parsePid(value());
     else if (a === "--json") w.json = true;
     else if (a === "--out") w.out = value();
@@ -54,9 +50,9 @@ function parse(args: string[]): PidArgs {
       const s = Number(value());
       if (!(s > 0 && s <= 86_400 * 365)) throw new WatchUsageError("watch: --duration wants a number of seconds");
       w.durationMs = s * 1000;
-    } else if (a.startsWith("--")) throw new WatchUsageError(`watch: unknown option ${a}`);
+    } else if (a.startsWith("--")) throw new WatchUsageError(`watch: unknown option ${escapeText(a)}`);
     else w.patterns.push(a);
-  }
+  });
   if (w.patterns.length === 0) throw new WatchUsageError("watch --pid: want at least one pattern");
   const why = checkPatterns(w.patterns);
   if (why) throw new WatchUsageError(`watch: ${why}`);
@@ -138,8 +134,13 @@ export async function watchPid(args: string[], io: PidIo): Promise<number> {
 }
 
 export async function listPid(args: string[], io: WatchIo): Promise<number> {
-  if (args.length !== 2 || args[0] !== "--pid") throw new WatchUsageError("list --pid: want exactly --pid PID");
-  const session = await openSession(parsePid(args[1]!));
+  let pid: number | null = null;
+  eachArg(args, "list", (m) => new WatchUsageError(m), (a, value) => {
+    if (a !== "--pid" || pid !== null) throw new WatchUsageError("list --pid: want exactly --pid PID");
+    pid = parsePid(value());
+  });
+  if (pid === null) throw new WatchUsageError("list --pid: want exactly --pid PID");
+  const session = await openSession(pid);
   try {
     const tps = await session.command("list", null);
     for (const t of tps) io.stdout(`${t.package}:${t.name}\t${t.probeCount} probes\t${t.location}\n`);

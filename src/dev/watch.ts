@@ -13,6 +13,7 @@ import { formatEvent } from "../../runtime/live/format.ts";
 import type { MessageName, Messages, PageInfo, WireEvent } from "../../runtime/live/protocol.ts";
 import { toTraceFile, type RecordedEvent } from "../../runtime/trace-events.ts";
 import { escapeLine, escapeText } from "./escape.ts";
+import { eachArg } from "../cli-args.ts";
 import { connect, type WsClient } from "./ws-client.ts";
 import { UI_PATH } from "./ui-server.ts";
 
@@ -35,19 +36,13 @@ interface WatchArgs {
 function parse(args: string[]): WatchArgs {
   const rest: string[] = [];
   const w: WatchArgs = { url: "", patterns: [], page: null, json: false, out: null };
-  for (let i = 0; i < args.length; i++) {
-    const a = args[i]!;
-    const value = () => {
-      const v = args[++i];
-      if (v === undefined) throw new WatchUsageError(`watch: ${a} wants a value`);
-      return v;
-    };
+  eachArg(args, "watch", (m) => new WatchUsageError(m), (a, value) => {
     if (a === "--json") w.json = true;
     else if (a === "--page") w.page = value();
     else if (a === "--out") w.out = value();
     else if (a.startsWith("--")) throw new WatchUsageError(`watch: unknown option ${escapeText(a)}`);
     else rest.push(a);
-  }
+  });
   const [url, ...patterns] = rest;
   if (!url || patterns.length === 0) throw new WatchUsageError("watch: want a dev server URL and at least one pattern");
   const why = checkPatterns(patterns);
