@@ -10,9 +10,10 @@
 
 import { Recorder } from "../recorder.ts";
 import { tracepoints } from "../tracing.ts";
+import { takeBatches } from "./batches.ts";
 import { checkCollect, checkConfigure } from "./commands.ts";
 import { LIMITS } from "./limits.ts";
-import type { ConfigureMessage, MessageName, Messages, WireEvent, WireTracepoint } from "./protocol.ts";
+import type { ConfigureMessage, MessageName, Messages, WireTracepoint } from "./protocol.ts";
 import { StackCounter } from "./stack-counter.ts";
 
 /** Events kept between two flushes; beyond it the oldest are dropped. */
@@ -99,16 +100,13 @@ function startClient(hot: Hot): void {
   }
 
   function flush(): void {
-    const rec = recorder;
-    if (rec === null) return;
-    const recorded = rec.events();
-    dropped += rec.dropped;
-    failures += rec.failures;
-    rec.clear();
-    if (recorded.length === 0 && rec.dropped === 0) return;
-    const events: WireEvent[] = recorded.map((e) => ({ time: e.time, package: e.package, name: e.name, args: e.args, task: { id: e.task.id, name: e.task.name } }));
-    for (let i = 0; i < events.length || i === 0; i += LIMITS.maxBatch) {
-      const batch = events.slice(i, i + LIMITS.maxBatch);
+    if (recorder === null) return;
+    const taken = takeBatches(recorder);
+    dropped += taken.dropped;
+    failures += taken.failures;
+    if (taken.batches.length === 0 && taken.dropped === 0) return;
+    // With only drops to report, one empty batch carries the count.
+    for (const batch of taken.batches.length > 0 ? taken.batches : [[]]) {
       // Offline, the batch would pile up in Vite's own send buffer: drop it here instead.
       if (!send("unplugin-tracing:events", { page, events: batch, dropped, failures })) dropped += batch.length;
     }

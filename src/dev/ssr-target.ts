@@ -9,10 +9,11 @@
 
 import { Recorder } from "../../runtime/recorder.ts";
 import { tracepoints } from "../../runtime/tracing.ts";
+import { takeBatches } from "../../runtime/live/batches.ts";
 import { checkCollect, checkConfigure } from "../../runtime/live/commands.ts";
 import { LIMITS } from "../../runtime/live/limits.ts";
 import { StackCounter } from "../../runtime/live/stack-counter.ts";
-import type { ConfigureMessage, WireEvent, WireTracepoint } from "../../runtime/live/protocol.ts";
+import type { ConfigureMessage, WireTracepoint } from "../../runtime/live/protocol.ts";
 import type { Hub, Peer } from "./hub.ts";
 
 /** The target's id, as `tstrace watch --page ssr` names it. */
@@ -81,17 +82,11 @@ export function startSsrTarget(hub: Hub, info: { url: string; title: string }): 
   }
 
   function flush(): void {
-    const rec = recorder;
-    if (rec === null) return;
-    const recorded = rec.events();
-    dropped += rec.dropped;
-    failures += rec.failures;
-    rec.clear();
-    if (recorded.length === 0) return;
-    const events: WireEvent[] = recorded.map((e) => ({ time: e.time, package: e.package, name: e.name, args: e.args, task: { id: e.task.id, name: e.task.name } }));
-    for (let i = 0; i < events.length; i += LIMITS.maxBatch) {
-      hub.events(peer, { page: SSR_TARGET, events: events.slice(i, i + LIMITS.maxBatch), dropped, failures });
-    }
+    if (recorder === null) return;
+    const taken = takeBatches(recorder);
+    dropped += taken.dropped;
+    failures += taken.failures;
+    for (const events of taken.batches) hub.events(peer, { page: SSR_TARGET, events, dropped, failures });
   }
 
   function configure(next: ConfigureMessage): void {
