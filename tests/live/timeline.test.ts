@@ -74,6 +74,12 @@ const track = () =>
     const d = (c as HTMLElement).dataset;
     return { left: r.left + Number(d.trackX), top: r.top, w: Number(d.trackW), start: Number(d.viewStart), end: Number(d.viewEnd) };
   });
+type Track = Awaited<ReturnType<typeof track>>;
+/** Presses `key` on the timeline and waits for the frame that draws it (input is applied on the next frame). */
+async function press(key: string, before: Track): Promise<Track> {
+  await ui.keyboard.press(key);
+  return until(track, (v) => v.start !== before.start || v.end !== before.end, `the view after ${key}`);
+}
 /** Page coordinates of time `t` in the lane labelled `lane`. */
 async function at(lane: string, t: number, depth = 0): Promise<{ x: number; y: number }> {
   const l = (await lanes()).find((x) => x.lane === lane);
@@ -149,21 +155,19 @@ it("issue 12: the wheel zooms around the cursor, drag and arrows pan, +/- zoom, 
   await ui.mouse.move(p.x + 50, p.y);
   await ui.mouse.move(p.x + 100, p.y);
   await ui.mouse.up();
-  const dragged = await track();
+  // Each pointer move is drawn on its own frame: wait for the last one (or time out showing where it stopped).
   const perPx = (zoomed.end - zoomed.start) / zoomed.w;
-  expect(dragged.start).toBeCloseTo(zoomed.start - 100 * perPx, 3);
+  const dragged = await until(track, (v) => Math.abs(v.start - (zoomed.start - 100 * perPx)) < 1e-3, "the view 100 px earlier");
   expect(dragged.end - dragged.start).toBeCloseTo(zoomed.end - zoomed.start, 6);
 
-  await ui.keyboard.press("ArrowRight");
-  const right = await track();
+  const right = await press("ArrowRight", dragged);
   expect(right.start).toBeGreaterThan(dragged.start);
-  await ui.keyboard.press("-");
-  expect((await track()).end - (await track()).start).toBeGreaterThan(right.end - right.start);
-  await ui.keyboard.press("+");
-  await ui.keyboard.press("+");
-  expect((await track()).end - (await track()).start).toBeLessThan(right.end - right.start);
-  await ui.keyboard.press("0");
-  const back = await track();
+  const out = await press("-", right);
+  expect(out.end - out.start).toBeGreaterThan(right.end - right.start);
+  const in1 = await press("+", out);
+  const in2 = await press("+", in1);
+  expect(in2.end - in2.start).toBeLessThan(right.end - right.start);
+  const back = await press("0", in2);
   expect([back.start, back.end]).toEqual([fitted.start, fitted.end]);
 });
 
