@@ -143,12 +143,17 @@ export abstract class Tracepoint {
    */
   declare p: Probe[] | null;
   /**
-   * @internal The function of the only live probe, or null: `fire` calls it
-   * without walking a list. On the prototype like `p`, written with it.
+   * @internal What `fire` calls, null only when `p` is: the only live probe's
+   * function, or with two or more the tracepoint's `many` (the generated
+   * dispatcher). On the prototype like `p`, written with it.
    */
   declare f: ProbeFn | null;
   /** @internal The live probes' functions, parallel to `p` (null when none). */
   declare fs: ProbeFn[] | null;
+  /** @internal Bumped (a small integer) whenever `p` is published: the dispatcher compares it after each probe. */
+  declare g: number;
+  /** @internal Generated subclasses: calls every live probe, returns their settled promise or undefined. */
+  declare readonly many?: ProbeFn;
   /** @internal probes as edited under the lock; copied to `p` at unlock */
   list: Probe[] = [];
   readonly package: string;
@@ -166,6 +171,7 @@ export abstract class Tracepoint {
     at.p = null;
     at.f = null;
     at.fs = null;
+    at.g = 0;
     this.package = pkg;
     this.name = name;
     this.params = params;
@@ -210,6 +216,7 @@ interface LiveFields {
   p: Probe[] | null;
   f: ProbeFn | null;
   fs: ProbeFn[] | null;
+  g: number;
 }
 
 const ignore = () => {};
@@ -272,15 +279,18 @@ function addProbe(pg: ProbeGroup | null, tp: Tracepoint, p: Probe): Probe {
 
 /**
  * Publishes the live probes where the tracepoint's constructor put its fields (its
- * class prototype, or the instance): `p` for the idle check, and for `fire` either
- * `f` (exactly one probe) or `fs` (their functions). Only fields that change are
- * written, so a field keeps its constness in V8 as long as it can.
+ * class prototype, or the instance): `p` for the idle check, `f` for `fire` (the
+ * one probe's function, or the dispatcher `many`), `fs` for the dispatcher, and a
+ * new `g`. Only fields that change are written, so a field keeps its constness in
+ * V8 as long as it can.
  */
 function setLive(tp: Tracepoint, live: Probe[] | null): void {
   const at: LiveFields = Object.hasOwn(tp, "p") ? tp : (Object.getPrototypeOf(tp) as LiveFields);
-  const f = live !== null && live.length === 1 ? live[0]!.fn : null;
-  const fs = live === null || f !== null ? null : live.map(fnOf);
+  const one = live !== null && live.length === 1;
+  const f = live === null ? null : one ? live[0]!.fn : (tp.many ?? null);
+  const fs = live === null || one ? null : live.map(fnOf);
   at.p = live;
+  at.g = (at.g + 1) & 0x3fffffff;
   if (at.f !== f) at.f = f;
   if (at.fs !== fs) at.fs = fs;
 }

@@ -66,16 +66,14 @@ function generateLive(pkg: PackageCode): string {
     const where = JSON.stringify(`${ev.file}:${ev.pos.line}:${ev.pos.column}`);
     out.push(
       `export const ${tp} = __define(new (class ${ev.name} extends __Tracepoint {`,
-      // One probe (the common case) is called straight from `f`; more go through the
-      // package's dispatcher for this arity (see `dispatcher`).
+      // `f` is the only live probe (the common case, called straight from here) or,
+      // with two or more, `many`: the package's dispatcher for this arity (see
+      // `dispatcher`), whose result is already settled. Never null while `p` is not.
       `  fire(${args}) {`,
-      `    const f = this.f;`,
-      `    if (f !== null) {`,
-      `      const r = f(${args});`,
-      `      return r == null || typeof r.then !== "function" ? undefined : this.settle([r]);`,
-      `    }`,
-      `    return __fire${ev.params.length}(this${ev.params.map((_, i) => `, $${i}`).join("")});`,
+      `    const f = this.f, r = f(${args});`,
+      `    return r == null || typeof r.then !== "function" ? undefined : f === this.many ? r : this.settle([r]);`,
       `  }`,
+      `  many = (${args}) => __fire${ev.params.length}(this${ev.params.map((_, i) => `, $${i}`).join("")});`,
       `  wrap(f) { return (${args}) => f(this, [${args}]); }`,
       `})(${JSON.stringify(pkg.id)}, ${JSON.stringify(ev.name)}, ${params}, ${JSON.stringify(hash)}, ${where}));`,
       `export function ${ev.name}(${args}) { return ${tp}.p !== null ? ${tp}.fire(${args}) : undefined; }`,
@@ -104,9 +102,11 @@ const UNROLLED = 10;
 function dispatcher(n: number): string {
   const args = Array.from({ length: n }, (_, i) => `$${i}`).join(", ");
   const call = (fn: string) => `r = ${fn}(${args}); if (r != null && typeof r.then === "function") (w ??= []).push(r);`;
-  const out = [`function __fire${n}(tp${args === "" ? "" : `, ${args}`}) {`, `  const ps = tp.p, fs = tp.fs, n = fs.length;`, `  let w = null, r;`, `  try {`, `    ${call("fs[0]")}`];
-  for (let k = 1; k < UNROLLED; k++) out.push(`    if (n > ${k} && (tp.p === ps || ps[${k}].on)) { ${call(`fs[${k}]`)} }`);
-  out.push(`    for (let i = ${UNROLLED}; i < n; i++) if (tp.p === ps || ps[i].on) { ${call("fs[i]")} }`);
+  // `g` (a small integer bumped at every publish) says the list is still the one read
+  // here: cheaper to compare after each probe than the list itself.
+  const out = [`function __fire${n}(tp${args === "" ? "" : `, ${args}`}) {`, `  const ps = tp.p, g = tp.g, fs = tp.fs, n = fs.length;`, `  let w = null, r;`, `  try {`, `    ${call("fs[0]")}`];
+  for (let k = 1; k < UNROLLED; k++) out.push(`    if (n > ${k} && (tp.g === g || ps[${k}].on)) { ${call(`fs[${k}]`)} }`);
+  out.push(`    for (let i = ${UNROLLED}; i < n; i++) if (tp.g === g || ps[i].on) { ${call("fs[i]")} }`);
   // the caller gets a throw; promises probes returned before it must not leak as unhandled
   out.push(`  } catch (e) {`, `    if (w !== null) tp.abandon(w);`, `    throw e;`, `  }`, `  return w === null ? undefined : tp.settle(w);`, `}`);
   return out.join("\n");

@@ -74,6 +74,46 @@ describe("generated fire", () => {
     expect(done).toBe(true);
   });
 
+  it("with several probes returning promises, returns one promise: settled after all, rejected with the first rejection", async () => {
+    const pg = group();
+    const releases: Array<() => void> = [];
+    setup(() => {
+      traceOne_Attach(pg, () => new Promise<void>((r) => releases.push(r)));
+      traceOne_Attach(pg, () => undefined);
+      traceOne_Attach(pg, () => new Promise<void>((r) => releases.push(r)));
+    });
+    const p = one(1);
+    expect(p).toBeInstanceOf(Promise);
+    let done = false;
+    void p!.then(() => (done = true));
+    releases[0]!();
+    for (let i = 0; i < 5; i++) await Promise.resolve();
+    expect(done).toBe(false);
+    releases[1]!();
+    await expect(p).resolves.toBeUndefined();
+    expect(done).toBe(true);
+
+    setup(() => traceOne_Attach(pg, () => Promise.reject(new Error("fourth probe's rejection"))));
+    const q = one(2);
+    for (const r of releases.slice(2)) r();
+    await expect(q).rejects.toThrow("fourth probe's rejection");
+  });
+
+  it("a probe detaching the other of two during a firing: the other is not called, then one probe is called straight", () => {
+    const pg = group();
+    const seen: string[] = [];
+    const [, second] = setup(() => [
+      traceTwo_Attach(pg, () => {
+        seen.push("first");
+        setup(() => second!.detach());
+      }),
+      traceTwo_Attach(pg, () => seen.push("second")),
+    ]);
+    two(1, "a");
+    two(2, "b");
+    expect(seen).toEqual(["first", "first"]);
+  });
+
   it("a probe that throws after another returned a rejecting promise: the caller gets the throw, nothing leaks unhandled (issue 13)", async () => {
     const pg = group();
     setup(() => {
