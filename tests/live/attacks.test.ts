@@ -10,7 +10,7 @@ import type { Browser } from "playwright-core";
 import { expect, it } from "vitest";
 import { LIMITS } from "../../runtime/live/limits.ts";
 import { createViewerRule, VIEWER_RULE } from "../../src/dev/viewer-rule.ts";
-import { rawClient, until, type Dev, useDevAndBrowser } from "./helpers.ts";
+import { pageIdOf, pagesSeen, rawClient, recording, until, type Dev, useDevAndBrowser } from "./helpers.ts";
 
 let dev: Dev;
 let browser: Browser;
@@ -167,6 +167,8 @@ it("issue 12: the merged patterns of all viewers stay within maxPatterns; the vi
   expect(refusal[0]).toBe(`page ${id} would have 70 patterns attached (by all viewers together), more than ${LIMITS.maxPatterns}: nothing attached; detach some first`);
   // Unmatched patterns are reported as such, to the viewer and in the page list.
   expect(a.last("unplugin-tracing:attached").unmatched).toEqual(fillers("a", 39));
+  // "attached" goes out as the configure goes to the page: wait for the page to have applied it.
+  await recording(app, ["src/jobs:traceJobDone"]);
   await app.click("#run");
   await until(() => a.got.filter((m) => m.event === "unplugin-tracing:page-events" && m.data.page === id).flatMap((m) => m.data.events), (e) => e.length === 4, "a's events");
   a.ws.close();
@@ -207,6 +209,7 @@ it("issue 12: a page served from another localhost port cannot watch or attach, 
   const id = await until(() => appPage(viewer), Boolean, "the app page");
   viewer.send("unplugin-tracing:attach", { page: id, patterns: ["src/jobs:traceJobDone"] });
   await until(() => viewer.last("unplugin-tracing:attached"), Boolean, "attached");
+  await recording(app, ["src/jobs:traceJobDone"]);
   await app.click("#run");
   await until(() => viewer.got.filter((m) => m.event === "unplugin-tracing:page-events").flatMap((m) => m.data.events), (e) => e.length === 4, "events");
   viewer.ws.close();
@@ -223,6 +226,7 @@ it("issue 12: patterns, stack counts and history outlive a reload of the app and
   const id = await until(() => appPage(v1), Boolean, "the app page");
   v1.send("unplugin-tracing:attach", { page: id, patterns: ["src/jobs:traceJobDone"], stacks: true });
   await until(() => v1.last("unplugin-tracing:attached"), Boolean, "attached");
+  await recording(app, ["src/jobs:traceJobDone"]);
   await app.click("#run");
   await until(() => v1.got.filter((m) => m.event === "unplugin-tracing:page-events").flatMap((m) => m.data.events), (e) => e.length === 4, "events of the first load");
   await until(() => pageInfo(v1, id)?.samples, (n) => n === 4, "4 samples counted", 10_000);
@@ -323,6 +327,7 @@ it("issue 12: the UI shows the same recording after a full reload of the app and
   await selectApp();
   await ui.locator('input[data-pattern="src/jobs:traceJobDone"]').check();
   await ui.locator("#patterns .chip", { hasText: "src/jobs:traceJobDone" }).waitFor();
+  await recording(app, ["src/jobs:traceJobDone"]);
   await app.click("#run");
   await until(rows, (r) => r.filter((x) => x.includes("traceJobDone")).length === 4, "4 events in the UI");
   // What a change Vite cannot hot-swap does: both tabs reload.

@@ -8,7 +8,7 @@ import { checkCollect, checkConfigure } from "../../runtime/live/commands.ts";
 import { checkPatterns } from "../../runtime/live/limits.ts";
 import tracing from "../../src/vite.ts";
 import { fitsSize } from "../../src/dev/validate.ts";
-import { fixtureRoot, rawClient, until, type Dev, useDevAndBrowser } from "./helpers.ts";
+import { fixtureRoot, pagesSeen, rawClient, recording, until, type Dev, useDevAndBrowser } from "./helpers.ts";
 
 let dev: Dev;
 let browser: Browser;
@@ -60,6 +60,8 @@ it("issue 6: malformed messages get an error and a log line; server and page kee
 
   // Both sides still work: attach from the same socket, drive the page, see events.
   bad.send("unplugin-tracing:attach", { page: "*", patterns: ["src/jobs:traceJobDone"] });
+  // The click must come after the page has applied what the server sent it.
+  await recording(page, ["src/jobs:traceJobDone"]);
   await page.click("#run");
   await until(() => bad.got.filter((m) => m.event === "unplugin-tracing:page-events").flatMap((m) => m.data.events), (e) => e.length === 4, "events after the refusals");
   expect(pageErrors).toEqual([]);
