@@ -37,17 +37,7 @@ async function sync(c: Client): Promise<void> {
 const hello = (c: Client, page: string) => c.send("unplugin-tracing:hello", { page, url: `http://fake/${page}`, title: page, timeOrigin: Date.now() });
 const event = (i: number, args: Record<string, unknown> = { i }) => ({ time: i, package: "src/fake", name: "traceFake", args, task: { id: 0, name: "main" } });
 /** The pages as the viewer `c` knows them now: the list, then each change in order. */
-function pagesOf(c: Client): Map<string, any> {
-  const pages = new Map<string, any>();
-  for (const m of c.got) {
-    if (m.event === "unplugin-tracing:pages") {
-      pages.clear();
-      for (const p of m.data.pages) pages.set(p.id, p);
-    } else if (m.event === "unplugin-tracing:page") pages.set(m.data.page.id, m.data.page);
-    else if (m.event === "unplugin-tracing:page-gone") pages.delete(m.data.page);
-  }
-  return pages;
-}
+const pagesOf = (c: Client) => pagesSeen(c);
 const findPage = (c: Client, ok: (p: any) => boolean) => [...pagesOf(c).values()].find(ok);
 const appPage = (c: Client) => findPage(c, (p) => p.url === dev.url && p.connected)?.id;
 const pageInfo = (c: Client, id: string) => pagesOf(c).get(id);
@@ -295,9 +285,9 @@ it("issue 12: the UI says when a pattern matches nothing yet, and the ** pattern
   await app.goto(dev.url);
   const ui = await browser.newPage();
   await ui.goto(`${dev.url}__tracing/`);
-  // Earlier tests of this file leave fake pages behind: the hint needs the app's tracepoints.
-  const li = ui.locator("#pages li[data-page]", { has: ui.locator(".url", { hasText: new RegExp(`^${dev.url}$`) }) }).last();
-  await li.waitFor();
+  // Earlier tests of this file leave fake pages behind, and closed apps of the same URL (kept
+  // pageGraceMs for a reload): the hint needs this app's tracepoints, so pick it by its id.
+  const li = ui.locator(`#pages li[data-page="${await pageIdOf(app)}"]`);
   await li.click();
   await ui.fill("#pattern", "nonexistent:*");
   await ui.press("#pattern", "Enter");
@@ -319,10 +309,9 @@ it("issue 12: the UI shows the same recording after a full reload of the app and
   await ui.goto(`${dev.url}__tracing/`);
   const rows = () => ui.locator(".row:visible").allInnerTexts();
   const selectApp = async () => {
-    // Earlier tests of this file leave fake pages behind: pick the app's, by its URL.
-    const li = ui.locator("#pages li[data-page]", { has: ui.locator(".url", { hasText: new RegExp(`^${dev.url}$`) }) }).last();
-    await li.waitFor();
-    await li.click();
+    // Earlier tests of this file leave fake pages behind, and closed apps of the same URL (kept
+    // pageGraceMs for a reload, maybe listed before this one is): pick this app's by its id.
+    await ui.locator(`#pages li[data-page="${await pageIdOf(app)}"]`).click();
   };
   await selectApp();
   await ui.locator('input[data-pattern="src/jobs:traceJobDone"]').check();
