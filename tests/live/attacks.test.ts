@@ -10,7 +10,7 @@ import type { Browser } from "playwright-core";
 import { expect, it } from "vitest";
 import { LIMITS } from "../../runtime/live/limits.ts";
 import { createViewerRule, VIEWER_RULE } from "../../src/dev/viewer-rule.ts";
-import { rawClient, until, type Dev, useDevAndBrowser } from "./helpers.ts";
+import { pageIdOf, pagesSeen, rawClient, recording, until, type Dev, useDevAndBrowser } from "./helpers.ts";
 
 let dev: Dev;
 let browser: Browser;
@@ -37,17 +37,7 @@ async function sync(c: Client): Promise<void> {
 const hello = (c: Client, page: string) => c.send("unplugin-tracing:hello", { page, url: `http://fake/${page}`, title: page, timeOrigin: Date.now() });
 const event = (i: number, args: Record<string, unknown> = { i }) => ({ time: i, package: "src/fake", name: "traceFake", args, task: { id: 0, name: "main" } });
 /** The pages as the viewer `c` knows them now: the list, then each change in order. */
-function pagesOf(c: Client): Map<string, any> {
-  const pages = new Map<string, any>();
-  for (const m of c.got) {
-    if (m.event === "unplugin-tracing:pages") {
-      pages.clear();
-      for (const p of m.data.pages) pages.set(p.id, p);
-    } else if (m.event === "unplugin-tracing:page") pages.set(m.data.page.id, m.data.page);
-    else if (m.event === "unplugin-tracing:page-gone") pages.delete(m.data.page);
-  }
-  return pages;
-}
+const pagesOf = (c: Client) => pagesSeen(c);
 const findPage = (c: Client, ok: (p: any) => boolean) => [...pagesOf(c).values()].find(ok);
 const appPage = (c: Client) => findPage(c, (p) => p.url === dev.url && p.connected)?.id;
 const pageInfo = (c: Client, id: string) => pagesOf(c).get(id);
@@ -167,6 +157,8 @@ it("issue 12: the merged patterns of all viewers stay within maxPatterns; the vi
   expect(refusal[0]).toBe(`page ${id} would have 70 patterns attached (by all viewers together), more than ${LIMITS.maxPatterns}: nothing attached; detach some first`);
   // Unmatched patterns are reported as such, to the viewer and in the page list.
   expect(a.last("unplugin-tracing:attached").unmatched).toEqual(fillers("a", 39));
+  // "attached" goes out as the configure goes to the page: wait for the page to have applied it.
+  await recording(app, ["src/jobs:traceJobDone"]);
   await app.click("#run");
   await until(() => a.got.filter((m) => m.event === "unplugin-tracing:page-events" && m.data.page === id).flatMap((m) => m.data.events), (e) => e.length === 4, "a's events");
   a.ws.close();
@@ -207,6 +199,7 @@ it("issue 12: a page served from another localhost port cannot watch or attach, 
   const id = await until(() => appPage(viewer), Boolean, "the app page");
   viewer.send("unplugin-tracing:attach", { page: id, patterns: ["src/jobs:traceJobDone"] });
   await until(() => viewer.last("unplugin-tracing:attached"), Boolean, "attached");
+  await recording(app, ["src/jobs:traceJobDone"]);
   await app.click("#run");
   await until(() => viewer.got.filter((m) => m.event === "unplugin-tracing:page-events").flatMap((m) => m.data.events), (e) => e.length === 4, "events");
   viewer.ws.close();
@@ -223,6 +216,7 @@ it("issue 12: patterns, stack counts and history outlive a reload of the app and
   const id = await until(() => appPage(v1), Boolean, "the app page");
   v1.send("unplugin-tracing:attach", { page: id, patterns: ["src/jobs:traceJobDone"], stacks: true });
   await until(() => v1.last("unplugin-tracing:attached"), Boolean, "attached");
+  await recording(app, ["src/jobs:traceJobDone"]);
   await app.click("#run");
   await until(() => v1.got.filter((m) => m.event === "unplugin-tracing:page-events").flatMap((m) => m.data.events), (e) => e.length === 4, "events of the first load");
   await until(() => pageInfo(v1, id)?.samples, (n) => n === 4, "4 samples counted", 10_000);
@@ -291,9 +285,9 @@ it("issue 12: the UI says when a pattern matches nothing yet, and the ** pattern
   await app.goto(dev.url);
   const ui = await browser.newPage();
   await ui.goto(`${dev.url}__tracing/`);
-  // Earlier tests of this file leave fake pages behind: the hint needs the app's tracepoints.
-  const li = ui.locator("#pages li[data-page]", { has: ui.locator(".url", { hasText: new RegExp(`^${dev.url}$`) }) }).last();
-  await li.waitFor();
+  // Earlier tests of this file leave fake pages behind, and closed apps of the same URL (kept
+  // pageGraceMs for a reload): the hint needs this app's tracepoints, so pick it by its id.
+  const li = ui.locator(`#pages li[data-page="${await pageIdOf(app)}"]`);
   await li.click();
   await ui.fill("#pattern", "nonexistent:*");
   await ui.press("#pattern", "Enter");
@@ -315,14 +309,14 @@ it("issue 12: the UI shows the same recording after a full reload of the app and
   await ui.goto(`${dev.url}__tracing/`);
   const rows = () => ui.locator(".row:visible").allInnerTexts();
   const selectApp = async () => {
-    // Earlier tests of this file leave fake pages behind: pick the app's, by its URL.
-    const li = ui.locator("#pages li[data-page]", { has: ui.locator(".url", { hasText: new RegExp(`^${dev.url}$`) }) }).last();
-    await li.waitFor();
-    await li.click();
+    // Earlier tests of this file leave fake pages behind, and closed apps of the same URL (kept
+    // pageGraceMs for a reload, maybe listed before this one is): pick this app's by its id.
+    await ui.locator(`#pages li[data-page="${await pageIdOf(app)}"]`).click();
   };
   await selectApp();
   await ui.locator('input[data-pattern="src/jobs:traceJobDone"]').check();
   await ui.locator("#patterns .chip", { hasText: "src/jobs:traceJobDone" }).waitFor();
+  await recording(app, ["src/jobs:traceJobDone"]);
   await app.click("#run");
   await until(rows, (r) => r.filter((x) => x.includes("traceJobDone")).length === 4, "4 events in the UI");
   // What a change Vite cannot hot-swap does: both tabs reload.

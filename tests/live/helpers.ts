@@ -69,6 +69,32 @@ export async function until<T>(fn: () => T | Promise<T>, ok: (v: T) => boolean, 
   }
 }
 
+/**
+ * Waits until the app page itself records every one of `patterns`: its live client has
+ * applied the configure the server sent it (read from the runtime's registry in the page).
+ * The server's "attached" answer, the UI's chip and its probe counts all can come before
+ * that (or be left from before a reload), so an app action right after them may go unrecorded.
+ * Call it once a reload has happened, not while one is under way.
+ */
+export async function recording(app: Page, patterns: readonly string[]): Promise<void> {
+  await until(
+    () =>
+      app
+        .evaluate(() => {
+          const state = (globalThis as Record<symbol, { patterns: Set<{ pattern: string | string[]; detached: boolean }> } | undefined>)[Symbol.for("unplugin-tracing.state.v1")];
+          return state === undefined ? [] : [...state.patterns].filter((pp) => !pp.detached).flatMap((pp) => [pp.pattern].flat());
+        })
+        .catch((err: Error) => [`(${err.message.split("\n")[0]})`]),
+    (live) => patterns.every((p) => live.includes(p)),
+    `the app to record ${patterns.join(" ")}`,
+  );
+}
+
+/** The app's live-probing page id (its client keeps it in sessionStorage), to pick its entry in the UI. */
+export function pageIdOf(app: Page): Promise<string | null> {
+  return until(() => app.evaluate(() => sessionStorage.getItem("unplugin-tracing:page")), (id) => id !== null, "the app's page id");
+}
+
 /** A raw client on the dev server's HMR socket, as `tstrace watch` connects. */
 export async function rawClient(dev: Dev) {
   const { connect } = await import("../../src/dev/ws-client.ts");
@@ -85,4 +111,17 @@ export async function rawClient(dev: Dev) {
     raw: (text: string) => ws.send(text),
     last: (event: string) => [...got].reverse().find((m) => m.event === event)?.data,
   };
+}
+
+/** The pages as a raw client knows them now: the last list it got, then each change in order. */
+export function pagesSeen(c: { got: Array<{ event: string; data: any }> }): Map<string, any> {
+  const pages = new Map<string, any>();
+  for (const m of c.got) {
+    if (m.event === "unplugin-tracing:pages") {
+      pages.clear();
+      for (const p of m.data.pages) pages.set(p.id, p);
+    } else if (m.event === "unplugin-tracing:page") pages.set(m.data.page.id, m.data.page);
+    else if (m.event === "unplugin-tracing:page-gone") pages.delete(m.data.page);
+  }
+  return pages;
 }

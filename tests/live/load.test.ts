@@ -1,7 +1,7 @@
 // Issue 6: the UI keeps up with 10,000 events a second without freezing the tab.
 import type { Browser } from "playwright-core";
 import { expect, it } from "vitest";
-import { until, type Dev, useDevAndBrowser } from "./helpers.ts";
+import { recording, until, type Dev, useDevAndBrowser } from "./helpers.ts";
 
 let dev: Dev;
 let browser: Browser;
@@ -15,6 +15,7 @@ it("issue 6: 20,000 events in a burst all reach the table, none dropped", async 
   await ui.goto(`${dev.url}__tracing/`);
   await ui.check('input[data-pattern="src/jobs:traceJobStart"]');
   await ui.locator("#patterns .chip").waitFor();
+  await recording(app, ["src/jobs:traceJobStart"]);
   // Longest gap between animation frames in the UI while the burst runs.
   await ui.evaluate(() => {
     const w = window as unknown as { maxGap: number };

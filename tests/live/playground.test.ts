@@ -6,7 +6,7 @@ import { fileURLToPath } from "node:url";
 import type { Browser, Page } from "playwright-core";
 import { createServer, type ViteDevServer } from "vite";
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { launch, screenshot, until } from "./helpers.ts";
+import { launch, recording, screenshot, until } from "./helpers.ts";
 
 const root = fileURLToPath(new URL("../../playground", import.meta.url));
 let server: ViteDevServer;
@@ -58,6 +58,7 @@ it("shows the playground's events live in the tracing UI", async () => {
   await ui.check('input[data-pattern="queue:*"]');
   await ui.check('input[data-pattern="net:*"]');
   await ui.locator("#patterns .chip", { hasText: "net:*" }).waitFor();
+  await recording(app, ["queue:*", "net:*"]);
   await app.click("#jobs");
   // 10 jobs: queued, started and done once each, and a request and a response each.
   await until(() => ui.locator("#stats").innerText(), (t) => t.startsWith("50 shown"), "fifty events", 20_000);

@@ -8,7 +8,7 @@ import { checkCollect, checkConfigure } from "../../runtime/live/commands.ts";
 import { checkPatterns } from "../../runtime/live/limits.ts";
 import tracing from "../../src/vite.ts";
 import { fitsSize } from "../../src/dev/validate.ts";
-import { fixtureRoot, rawClient, until, type Dev, useDevAndBrowser } from "./helpers.ts";
+import { fixtureRoot, pagesSeen, rawClient, recording, until, type Dev, useDevAndBrowser } from "./helpers.ts";
 
 let dev: Dev;
 let browser: Browser;
@@ -54,12 +54,15 @@ it("issue 6: malformed messages get an error and a log line; server and page kee
   expect(dev.log.join("\n")).toContain("unplugin-tracing: refused unplugin-tracing:attach:");
 
   // A page id taken by another connection cannot be claimed.
-  const ids = await until(() => bad.last("unplugin-tracing:pages")?.pages.map((p: { id: string }) => p.id) ?? [], (l) => l.length === 1, "the page");
+  // The page may register after this socket's watch: it then comes as a change, not in the list.
+  const ids = await until(() => [...pagesSeen(bad).keys()], (l) => l.length === 1, "the page");
   bad.send("unplugin-tracing:hello", { page: ids[0], url: "http://evil/", title: "", timeOrigin: 0 });
   await until(() => bad.got.filter((m) => m.event === "unplugin-tracing:error").map((m) => m.data.message), (m) => m.some((x: string) => x.includes("belongs to another connection")), "hijack refused");
 
   // Both sides still work: attach from the same socket, drive the page, see events.
   bad.send("unplugin-tracing:attach", { page: "*", patterns: ["src/jobs:traceJobDone"] });
+  // The click must come after the page has applied what the server sent it.
+  await recording(page, ["src/jobs:traceJobDone"]);
   await page.click("#run");
   await until(() => bad.got.filter((m) => m.event === "unplugin-tracing:page-events").flatMap((m) => m.data.events), (e) => e.length === 4, "events after the refusals");
   expect(pageErrors).toEqual([]);

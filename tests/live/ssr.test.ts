@@ -31,7 +31,8 @@ it("shows the SSR target next to the page, with its tracepoints, attaches and sh
   await app.goto(dev.url);
   await ui.goto(`${dev.url}__tracing/`);
   await ui.locator("#pages li[data-page='ssr']").waitFor();
-  expect(await ui.locator("#pages li[data-page]").count()).toBe(2); // the page and the SSR target
+  // The page and the SSR target (the page may register after the UI's first list: it then comes as a change).
+  await until(() => ui.locator("#pages li[data-page]").count(), (n) => n === 2, "the page and the SSR target");
   await ui.click("#pages li[data-page='ssr']");
   expect(await ui.locator("#pages li[data-page='ssr'] .meta").innerText()).toContain("SSR (module runner in the dev server)");
   await ui.check('input[data-pattern="src/server:*"]');

@@ -8,7 +8,7 @@ import type { Browser, Page } from "playwright-core";
 import { beforeAll, expect, it } from "vitest";
 import { Recorder, task } from "../../runtime/recorder.ts";
 import { manualTracepoint } from "../helpers/manual-tracepoint.ts";
-import { screenshot, until, useDevAndBrowser, type Dev } from "./helpers.ts";
+import { recording, screenshot, until, useDevAndBrowser, type Dev } from "./helpers.ts";
 
 let dev: Dev;
 let browser: Browser;
@@ -177,6 +177,7 @@ it("issue 12: a span defined in the UI pairs the live app's requests and respons
   await ui.fill("#pattern", "src/jobs:* src/net:*");
   await ui.click("#attach-button");
   await ui.locator("#patterns .chip", { hasText: "src/net:*" }).waitFor();
+  await recording(app, ["src/jobs:*", "src/net:*"]);
   await app.click("#run");
   await until(() => ui.locator(".row:visible").count(), (n) => n === 16, "16 events");
   await ui.selectOption("#span-begin", "src/net:traceRequest");
@@ -259,6 +260,7 @@ it("issue 12: in a browser, task() names the task of what it runs before its fir
   await ui.fill("#pattern", "src/chat:*");
   await ui.click("#attach-button");
   await ui.locator('#patterns .chip[data-pattern="src/chat:*"]').waitFor();
+  await recording(app, ["src/chat:*"]);
   await app.click("#task");
   await ui.fill("#filter", "traceMessage");
   const got = await until(() => ui.locator(".row:visible").allInnerTexts(), (r) => r.length === 2, "the two greetings");

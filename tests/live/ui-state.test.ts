@@ -2,7 +2,7 @@
 // Pause keeps recording, empty states say why, errors stay by their field.
 import type { Browser, Page, WebSocket } from "playwright-core";
 import { beforeAll, expect, it } from "vitest";
-import { until, useDevAndBrowser, type Dev } from "./helpers.ts";
+import { recording, until, useDevAndBrowser, type Dev } from "./helpers.ts";
 
 let dev: Dev;
 let browser: Browser;
@@ -35,6 +35,8 @@ it("issue 12: empty states say why: nothing attached, a pattern that matches not
   await ui.check('input[data-pattern="src/jobs:*"]');
   await until(empty, (t) => t === "recording nonexistent:*, src/jobs:*: no events yet, use the app", "waiting for events");
   expect(await ui.locator('#patterns .chip[data-pattern="src/jobs:*"]').getAttribute("class")).toBe("chip");
+  // The empty state is the server's word: the page applies the configure on its own time.
+  await recording(app, ["nonexistent:*", "src/jobs:*"]);
   await app.click("#run");
   await until(rows, (r) => r.length === 8, "8 job events");
   await ui.fill("#filter", "zzz");
@@ -78,6 +80,8 @@ it("issue 12: Download pprof without count stacks says so and downloads nothing"
 
 it("issue 12: Pause stops the view and keeps recording; it says how many wait, Resume shows them", async () => {
   const before = (await rows()).length;
+  // 12 waiting: the jobs' 8 and the responses attached two tests ago.
+  await recording(app, ["src/jobs:*", "src/net:traceResponse"]);
   await ui.click("#pause");
   await app.click("#run");
   await until(() => ui.locator("#stats").innerText(), (t) => t.includes("paused, 12 waiting"), "12 events waiting");
@@ -128,6 +132,8 @@ it("issue 12: a full reload of the app leaves the UI in place with its recording
   expect(await ui.evaluate(() => (window as unknown as { marker?: number }).marker)).toBe(42);
   expect(await rows()).toEqual(before);
   await ui.locator('#patterns .chip[data-pattern="src/jobs:*"]').waitFor();
+  // "2 loads" says the new load said hello; its probes come with the configure the server sends back.
+  await recording(app, ["src/jobs:*"]);
   await app.click("#run");
   await until(rows, (r) => r.length === before.length + 8, "the new page's events after the old ones");
   const all = await rows();

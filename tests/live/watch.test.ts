@@ -8,7 +8,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { Browser } from "playwright-core";
 import { expect, it } from "vitest";
-import { rawClient, until, type Dev, useDevAndBrowser } from "./helpers.ts";
+import { rawClient, recording, until, type Dev, useDevAndBrowser } from "./helpers.ts";
 
 const cli = fileURLToPath(new URL("../../dist/src/cli.js", import.meta.url));
 let dev: Dev;
@@ -27,6 +27,8 @@ it("issue 6: tstrace watch --json prints the events of the patterns, writes --ou
 
   const page = await browser.newPage();
   await page.goto(dev.url);
+  // The server gives a new page the watcher's patterns on its hello: the page applies them after its load.
+  await recording(page, ["src/jobs:traceJobDone", "src/chat"]);
   await page.click("#run");
   await page.click("#chat");
   const lines = await until(
@@ -66,6 +68,8 @@ it("issue 6: tstrace watch --page waits for a matching page and prints plain lin
   const page = await browser.newPage();
   await page.goto(`${dev.url}?who=watch`);
   await until(() => stderr, (s) => s.includes("watching src/chat:* on"), "the watcher to attach");
+  // It says so as it sends the attach: wait for the page to record.
+  await recording(page, ["src/chat:*"]);
   await other.click("#chat");
   await page.click("#chat");
   await until(() => stdout, (s) => s.includes("\n"), "a line");
@@ -88,6 +92,7 @@ it("issue 12: tstrace watch notes patterns that match nothing yet, and writes --
   const exited = new Promise<number | null>((r) => child.on("exit", (code) => r(code)));
   await until(() => stderr, (s) => s.includes("note:"), "the note");
   expect(stderr).toContain("tstrace: note: nothing matches nonexistent:* yet (on any page); watching for tracepoints that load later\n");
+  await recording(page, ["nonexistent:*", "src/jobs:traceJobDone"]);
   await page.click("#run");
   await until(() => stdout.split("\n").filter(Boolean), (l) => l.length === 4, "four lines");
   child.kill("SIGTERM");

@@ -34,6 +34,8 @@ describe("DevTools mirroring in Chromium", () => {
     tab.on("pageerror", (e) => errors.push(String(e)));
     await tab.setContent("<!doctype html><title>recorder</title>");
     await tab.addScriptTag({ content: bundle.outputFiles[0]!.text, type: "module" });
+    // An inline module script runs in a later task than the one that adds it: wait for it to have run.
+    await tab.waitForFunction(() => "done" in globalThis);
     result = await tab.evaluate(() => (globalThis as unknown as { done: Promise<typeof result> }).done);
     const entries = (type: string) =>
       performance.getEntriesByType(type).map((e) => ({ name: e.name, startTime: e.startTime, duration: e.duration, detail: (e as PerformanceMark).detail }));
