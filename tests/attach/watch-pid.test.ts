@@ -151,7 +151,7 @@ describe("errors", () => {
   it("carries a burst of events with drops counted, and stops after --duration", async () => {
     const built = await build("esbuild", fixture, { entry: "main.ts", outDir: "esbuild-burst" });
     const t = await startTarget(built.file);
-    const w = tstrace(["watch", "--pid", String(t.pid), "src/http:traceTick", "--duration", "4"]);
+    const w = tstrace(["watch", "--pid", String(t.pid), "src/http:traceTick", "--duration", "6"]);
     await until("the watch to attach", () => w.stderr().includes("tstrace: watching"));
     const load = await get(t, "/load?ms=1000&perTurn=200");
     expect(await w.exited).toBe(0);
