@@ -37,13 +37,19 @@ const RT = `import("unplugin-tracing/runtime")`;
 
 export function generateDts(outFile: string, packages: readonly DtsPackage[], libraries: readonly DtsLibrary[] = []): { text: string; errors: PositionedError[] } {
   const errors: PositionedError[] = [];
+  // sig() runs once per declaration that names the event (its trace function, its
+  // attach functions): report each parameter's failure once.
+  const reported = new Set<string>();
   const qualifier = createQualifier(dirname(outFile));
   const sig = (ev: EventDirective | ManifestEvent) => {
     const params: string[] = [];
     for (const p of ev.params) {
       const type = !("path" in ev)
         ? portable(p.type) ? p.type : "unknown"
-        : qualifier(ev, p.type, (reason) => errors.push(new PositionedError(ev.file, ev.pos, `event ${ev.name}: parameter ${p.name}: ${reason}`)));
+        : qualifier(ev, p.type, (reason) => {
+            const e = new PositionedError(ev.file, ev.pos, `event ${ev.name}: parameter ${p.name}: ${reason}`);
+            if (!reported.has(e.message)) reported.add(e.message), errors.push(e);
+          });
       params.push(`${p.name}${p.optional ? "?" : ""}: ${type}`);
     }
     return params.join(", ");
@@ -172,9 +178,14 @@ function readBindings(path: string): Map<string, Binding> {
   const { program } = parseModule(path, code);
   const exportsOf = new Map<string, string>();
   const declare = (node: any, exported: boolean, isDefault = false) => {
+    if (node?.type === "VariableDeclaration") {
+      // `export const x = ...`: a value that `typeof x` names; destructuring names nothing here.
+      for (const d of node.declarations ?? []) if (d.id?.type === "Identifier") out.set(d.id.name, { kind: "local", exported: exported ? d.id.name : null });
+      return;
+    }
     const name = node?.id?.name;
     if (!name) return;
-    if (!/^(TSInterfaceDeclaration|TSTypeAliasDeclaration|ClassDeclaration|TSEnumDeclaration|TSModuleDeclaration|VariableDeclaration|FunctionDeclaration)$/.test(node.type)) return;
+    if (!/^(TSInterfaceDeclaration|TSTypeAliasDeclaration|ClassDeclaration|TSEnumDeclaration|TSModuleDeclaration|FunctionDeclaration)$/.test(node.type)) return;
     out.set(name, { kind: "local", exported: exported ? (isDefault ? "default" : name) : null });
   };
   for (const st of program.body as any[]) {

@@ -51,6 +51,32 @@ describe("declaration file", () => {
     expect(fromPlugin).toContain('probe: (addr: import("./src/net/addr.ts").Addr, attempt: number) => unknown');
     expect(fromPlugin).not.toMatch(/^(import|export) /m); // a script, so `declare module` is ambient
   });
+
+  it("qualifies typeof of an exported const, and reports a name it cannot qualify once", async () => {
+    // Inside the repository (out/ is ignored), so tsc finds unplugin-tracing/runtime.
+    mkdirSync(join(repo, "tests/cross/out"), { recursive: true });
+    const dir = mkdtempSync(join(repo, "tests/cross/out/typeof-"));
+    mkdirSync(join(dir, "src/cfg"), { recursive: true });
+    writeFileSync(join(dir, "tsconfig.json"), JSON.stringify({ compilerOptions: { strict: true, noEmit: true, module: "nodenext", types: [] }, include: ["src", "tracing-env.d.ts"] }));
+    writeFileSync(
+      join(dir, "src/cfg/cfg.ts"),
+      "//trace:event traceCfg(c: typeof defaults, n: typeof limit)\nexport const defaults = { retries: 3 }, limit = 5;\nexport function load() { traceCfg(defaults, limit); }\n",
+    );
+    const gen = await exec(process.execPath, [cli, "gen"], dir);
+    expect(gen).toMatchObject({ code: 0, stderr: "" });
+    expect(readFileSync(join(dir, "tracing-env.d.ts"), "utf8")).toContain(
+      'declare function traceCfg(c: typeof import("./src/cfg/cfg.ts").defaults, n: typeof import("./src/cfg/cfg.ts").limit): void | Promise<void>;',
+    );
+    const ok = await exec(process.execPath, [tsc, "-p", "tsconfig.json"], dir);
+    expect(ok.stdout + ok.stderr).toBe("");
+
+    writeFileSync(join(dir, "src/cfg/cfg.ts"), "//trace:event traceCfg(c: typeof hidden)\nconst hidden = { retries: 3 };\nexport function load() { traceCfg(hidden); }\n");
+    const bad = await exec(process.execPath, [cli, "gen"], dir);
+    expect(bad).toMatchObject({
+      code: 1,
+      stderr: "src/cfg/cfg.ts:1:1: event traceCfg: parameter c: type hidden is declared in src/cfg/cfg.ts but not exported; export it so the declaration file can name it\n",
+    });
+  });
 });
 
 describe("tstrace", () => {
