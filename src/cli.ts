@@ -44,6 +44,9 @@ const nodeResolve = (root: string) => async (spec: string) => {
 
 async function list(args: string[]): Promise<number> {
   if (args.length === 0) throw new UsageError("list: want at least one directory or spec");
+  // No spec or directory starts with "-" (write ./-dir): an option here is a typo, not a package.
+  const option = args.find((a) => a.startsWith("-"));
+  if (option !== undefined) throw new UsageError(`list: unknown option ${escapeText(option)} (list takes directories and specs, or --pid PID)`);
   const root = process.cwd();
   const ctx = createContext({ root, dts: false });
   const lines = new Set<string>();

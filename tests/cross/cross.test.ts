@@ -96,6 +96,8 @@ describe("tstrace", () => {
     const usage = await exec(process.execPath, [cli, "frobnicate"], dir);
     expect(usage.code).toBe(2);
     expect(usage.stderr).toMatch(/^tstrace: unknown command frobnicate/);
+    const option = await exec(process.execPath, [cli, "list", "p", "--root"], dir);
+    expect(option).toEqual({ code: 2, stdout: "", stderr: "tstrace: list: unknown option --root (list takes directories and specs, or --pid PID) (tstrace help shows the usage)\n" });
     const help = await exec(process.execPath, [cli, "help"], dir);
     expect(help).toMatchObject({ code: 0 });
     expect(help.stdout).toContain("tstrace list <dir|spec>...");
