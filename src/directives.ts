@@ -136,10 +136,17 @@ function parseEventSignature(sig: string, untypedAllowed: boolean, fail: Fail): 
   const text = `${SIG_PREFIX}${sig};`;
   const { program, errors } = parseSync("signature.ts", text, { lang: "ts", sourceType: "module" });
   const decl = program.body[0] as any;
+  const off = (node: { start: number }) => Math.max(0, node.start - SIG_PREFIX.length);
+  if (errors.length > 0 && program.body.length === 1 && decl?.type === "TSDeclareFunction" && decl.id?.name === name && !decl.body) {
+    // A signature that parses but TypeScript rejects (a required parameter after an
+    // optional one): the parser says why, at the parameter.
+    const [e] = errors;
+    const why = e!.message.replace(/\.$/, "");
+    return fail(off({ start: e!.labels?.[0]?.start ?? SIG_PREFIX.length }), `event ${name}: ${why.charAt(0).toLowerCase()}${why.slice(1)}`), null;
+  }
   if (errors.length > 0 || program.body.length !== 1 || decl?.type !== "TSDeclareFunction" || decl.id?.name !== name) {
     return fail(0, `event: ${sig} is not a call signature like ${name}(arg: type)`), null;
   }
-  const off = (node: { start: number }) => Math.max(0, node.start - SIG_PREFIX.length);
   if (decl.typeParameters) return fail(off(decl.typeParameters), `event ${name}: type parameters are not allowed`), null;
   if (decl.returnType && decl.returnType.typeAnnotation.type !== "TSVoidKeyword") {
     return fail(off(decl.returnType.typeAnnotation), `event ${name}: return type must be void`), null;

@@ -12,6 +12,8 @@ const cases: Array<[fixture: string, expected: string]> = [
   ["not-signature", "main.js:1:15: event: traceHello: string is not a call signature like traceHello(arg: type)"],
   ["type-parameters", "main.js:1:25: event traceHello: type parameters are not allowed"],
   ["return-type", "main.js:1:40: event traceHello: return type must be void"],
+  // It parses, but TypeScript refuses it: the parser's reason, at the parameter.
+  ["optional-before-required", "main.js:1:40: event traceHello: a required parameter cannot follow an optional parameter"],
   ["this-parameter", "main.js:1:26: event traceHello: a this parameter is not allowed (probes get the arguments only)"],
   ["attach-collision", "main.js:2:1: event traceHello_Attach collides with the attach function generated for event traceHello (declared at main.js:1:1); rename it"],
   ["default-value", "main.js:1:26: event traceHello: parameter n has a default value; defaults are not allowed"],
