@@ -6,6 +6,7 @@ import { randomBytes } from "node:crypto";
 import { writeFileSync } from "node:fs";
 import { gzipSync } from "node:zlib";
 import { checkPatterns } from "../../runtime/live/limits.ts";
+import { compilePattern } from "../../runtime/pattern.ts";
 import type { WireEvent } from "../../runtime/live/protocol.ts";
 import type { DetachReply } from "../../runtime/attach/protocol.ts";
 import { eventAt, parseBatch } from "../../runtime/attach/batch.ts";
@@ -103,6 +104,15 @@ export async function watchPid(args: string[], io: PidIo): Promise<number> {
       `tstrace: watching ${w.patterns.join(" ")} in process ${w.pid} (Node v${hello.node}, ${hello.tracepoints} tracepoints, ${attached} with probes); ` +
         `${w.durationMs ? `for ${w.durationMs / 1000} s` : "Ctrl-C to stop"}\n`,
     );
+    // As the dev-server form notes it: a pattern that selects nothing yet (a typo, or `*`
+    // where the package is `src/...`) stays attached for modules that load later.
+    const tps = await session.command("list", null);
+    // (The list is cut at 20,000 tracepoints: past that, say nothing rather than guess.)
+    const none = tps.length < hello.tracepoints ? [] : w.patterns.filter((p) => {
+      const m = compilePattern(p);
+      return !tps.some((t) => m(t));
+    });
+    if (none.length > 0) io.stderr(`tstrace: note: nothing matches ${none.map((p) => escapeText(p)).join(" ")} yet in process ${w.pid}; watching for tracepoints that load later\n`);
     ping = setInterval(() => void session.command("ping", { session: id }).catch(() => {}), 2_000);
     const stop = [io.stopped.then(() => "stopped" as const)];
     if (w.durationMs) stop.push(new Promise((r) => setTimeout(r, w.durationMs!).unref()).then(() => "stopped" as const));

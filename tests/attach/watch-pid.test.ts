@@ -147,6 +147,21 @@ describe.each<Bundler>(["esbuild", "vite"])("a server built with %s", (bundler) 
   });
 });
 
+describe("notes", () => {
+  it("notes the patterns that match nothing yet, as the dev-server form does, and stays attached", async () => {
+    const built = await build("esbuild", fixture, { entry: "main.ts" });
+    const t = await startTarget(built.file);
+    const w = tstrace(["watch", "--pid", String(t.pid), "nope:*", "*:traceRequest", "src/http:traceRe*", "--json", "--duration", "3"]);
+    // `*` stops at `/`: the package is src/http, so *:traceRequest selects nothing.
+    await until("the note", () => w.stderr().includes(`tstrace: note: nothing matches nope:* *:traceRequest yet in process ${t.pid}; watching for tracepoints that load later\n`));
+    expect(w.stderr()).toContain("tstrace: watching");
+    await get(t, "/noted");
+    expect(await w.exited).toBe(0);
+    expect(w.stdout()).toContain('"url":"/noted"');
+    t.proc.kill();
+  });
+});
+
 describe("errors", () => {
   it("carries a burst of events with drops counted, and stops after --duration", async () => {
     const built = await build("esbuild", fixture, { entry: "main.ts", outDir: "esbuild-burst" });
