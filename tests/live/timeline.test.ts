@@ -135,7 +135,7 @@ it("issue 12: hovering shows an event's or a slice's arguments; a click shows th
   // Over the label column, a lane's whole name and count.
   const tr2 = await track();
   await ui.mouse.move(tr2.left - 40, tr2.top + Number(conn.y) + 8);
-  await until(() => ui.locator("#tip").innerText(), (t) => /^fetch b #\d+ · conn: 1 slices$/.test(t), "the lane's name");
+  await until(() => ui.locator("#tip").innerText(), (t) => /^fetch b #\d+ · conn: 1 slice$/.test(t), "the lane's name");
 });
 
 it("issue 12: the wheel zooms around the cursor, drag and arrows pan, +/- zoom, 0 fits", async () => {

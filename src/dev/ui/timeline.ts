@@ -6,7 +6,7 @@
 // is slow: many events), at once on interaction.
 
 import { formatClock } from "../../../runtime/live/format.ts";
-import { layout, type Group, type Layout } from "./lanes.ts";
+import { layout, type Group, type Lane, type Layout } from "./lanes.ts";
 import type { Slice, SpanDef } from "./spans.ts";
 import type { EventStore, Row } from "./store.ts";
 import { formatDuration, formatSpan, ticks } from "./time-axis.ts";
@@ -121,7 +121,7 @@ export class Timeline {
       for (const l of grp.lanes) {
         const lh = l.kind === "spans" ? l.depth * LANE : LANE;
         const li = document.createElement("li");
-        li.textContent = `${grp.label} · ${l.label}: ${l.kind === "spans" ? `${l.slices.length} slices` : `${l.rows.length} events`}`;
+        li.textContent = `${grp.label} · ${l.label}: ${laneCount(l)}`;
         Object.assign(li.dataset, { task: grp.label, lane: l.label, kind: l.kind, count: String(l.kind === "spans" ? l.slices.length : l.rows.length), y: String(y), h: String(lh) });
         items.push(li);
         y += lh;
@@ -317,7 +317,7 @@ export class Timeline {
       y += GROUP;
       for (const l of grp.lanes) {
         const lh = l.kind === "spans" ? l.depth * LANE : LANE;
-        if (py >= y && py < y + lh) return `${grp.label} · ${l.label}: ${l.kind === "spans" ? `${l.slices.length} slices` : `${l.rows.length} events`}`;
+        if (py >= y && py < y + lh) return `${grp.label} · ${l.label}: ${laneCount(l)}`;
         y += lh;
       }
     }
@@ -428,3 +428,8 @@ export class Timeline {
   }
 }
 
+/** "1 slice", "3 events": what a lane holds, for its label and tooltip. */
+function laneCount(l: Lane): string {
+  const [n, what] = l.kind === "spans" ? [l.slices.length, "slice"] : [l.rows.length, "event"];
+  return `${n} ${what}${n === 1 ? "" : "s"}`;
+}
