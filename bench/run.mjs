@@ -176,6 +176,9 @@ const targets = [
 log("\ntargets (issues 7 and 13):");
 for (const t of targets) log(`  ${t.ok ? "met   " : "MISSED"} ${pad(t.name, 72)} ${f2(t.value)} (limit ${t.limit >= 10 ? t.limit : f2(t.limit)})`);
 
+// What ten probes cannot go below: the same ten functions called by hand, each from its own call site.
+log(`  (ten probes ran at ${f2(R.activeTen.ns / R.tenDirect.ns)}x the ten functions called by hand, which ran at ${f2(R.tenDirect.ratio)}x one direct call)`);
+
 const date = new Date().toISOString().slice(0, 10);
 const machine = { cpu: cpus()[0]?.model, cores: cpus().length, node: process.version, v8: process.versions.v8, platform: `${process.platform}-${process.arch}` };
 mkdirSync(join(benchDir, "results"), { recursive: true });

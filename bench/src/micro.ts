@@ -39,6 +39,7 @@ const groups = [
       { id: "dcOne", label: "diagnostics_channel, 1 subscriber", fn: L.dcOne },
       { id: "eeOne", label: "EventEmitter emit, 1 listener", fn: L.eeOne },
       { id: "activeTen", label: "10 probes: traceTen(i, sink)", fn: L.activeTen },
+      { id: "tenDirect", label: "reference: the 10 probes' functions called by hand", fn: L.tenDirect },
       { id: "dcTen", label: "diagnostics_channel, 10 subscribers", fn: L.dcTen },
       { id: "eeTen", label: "EventEmitter emit, 10 listeners", fn: L.eeTenEmit },
     ],

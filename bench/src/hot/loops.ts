@@ -145,6 +145,19 @@ export function dcTen(n: number): number {
   return sink;
 }
 
+/** The ten probes' functions, attached to traceTen, dc and ee below. */
+const ten = Array.from({ length: 10 }, (_, k) => (i: number, s: number) => work(i + k, s));
+
+/** Reference: the ten probes called by hand, each from a call site of its own. */
+export function tenDirect(n: number): number {
+  const [f0, f1, f2, f3, f4, f5, f6, f7, f8, f9] = ten as [typeof work, typeof work, typeof work, typeof work, typeof work, typeof work, typeof work, typeof work, typeof work, typeof work];
+  for (let i = 0; i < n; i++) {
+    f0(i, sink), f1(i, sink), f2(i, sink), f3(i, sink), f4(i, sink), f5(i, sink), f6(i, sink), f7(i, sink), f8(i, sink), f9(i, sink);
+    sink = (sink ^ i) & 0x3fffffff;
+  }
+  return sink;
+}
+
 export function eeTenEmit(n: number): number {
   for (let i = 0; i < n; i++) {
     eeTen.emit("tick", i, sink);
@@ -156,7 +169,6 @@ export function eeTenEmit(n: number): number {
 /** Attaches the active cases' probes and subscribers; never detached. */
 export function attachActive(setup: (fn: () => void) => void, ProbeGroup: new () => any): void {
   const pg = new ProbeGroup();
-  const ten = Array.from({ length: 10 }, (_, k) => (i: number, s: number) => work(i + k, s));
   setup(() => {
     traceActive_Attach(pg, work);
     for (const f of ten) traceTen_Attach(pg, f);
