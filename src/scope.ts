@@ -21,6 +21,8 @@ export interface Call {
   end: number;
   calleeEnd: number;
   await: { start: number } | null;
+  /** How many arguments the call passes, or null when one is spread (`traceX(...xs)`). */
+  args: number | null;
   /**
    * The call (or its `await`) is the first token of an expression statement in a
    * statement list, after a statement that ends without `;`: a rewrite that
@@ -139,7 +141,8 @@ export function findFreeReferences(program: Node, code: string, wanted: Readonly
         if (!wanted.has(node.name) || !isReference(node, parent, key)) return;
         let call: Reference["call"] = null;
         if (parent && (parent.type === "CallExpression") && key === "callee") {
-          call = { start: parent.start, end: parent.end, calleeEnd: node.end, await: null, needsGuard: false };
+          const args = parent.arguments.some((a: Node) => a.type === "SpreadElement") ? null : parent.arguments.length;
+          call = { start: parent.start, end: parent.end, calleeEnd: node.end, await: null, args, needsGuard: false };
         }
         refs.push({ name: node.name, start: node.start, end: node.end, call, shorthand: !!(parent?.type === "Property" && parent.shorthand), scope });
         return;

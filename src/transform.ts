@@ -23,6 +23,11 @@ export interface ModuleNames {
   events: ReadonlySet<string>;
   /** Other names the package provides, such as `hello_traceX_Attach` from `//trace:import`. */
   others: ReadonlySet<string>;
+  /**
+   * Called for each trace call with the number of arguments it passes (null when one
+   * is spread) and its offset; throws to refuse it. Extra arguments would be dropped.
+   */
+  checkCall?: (event: string, args: number | null, at: number) => void;
 }
 
 export interface TransformResult {
@@ -62,6 +67,7 @@ export function rewriteModule(
       imports.add(ref.name);
       continue;
     }
+    names.checkCall?.(ref.name, call.args, call.start);
     const tp = tpName(ref.name);
     const from = call.await?.start ?? call.start;
     // The guard belongs to the text before the call, so the call keeps its own source-map position.

@@ -5,9 +5,10 @@ import { parseModule, readDirectives } from "../directives.ts";
 import { createLineMap, PositionedError } from "../errors.ts";
 import { cleanId, isVirtualId, packageVirtualId, RUNTIME_DIR } from "../ids.ts";
 import { isExcluded } from "../options.ts";
-import { isPackageMember } from "../packages.ts";
+import { isPackageMember, type PackageModel } from "../packages.ts";
 import { isWellFormedSpec, prefixOf, type BundlerResolve } from "../resolve.ts";
 import { rewriteModule, type TransformResult } from "../transform.ts";
+import { signatureOf } from "../virtual.ts";
 import { componentImportAt } from "../sfc/component.ts";
 import { createForeignUseCheck } from "./foreign-calls.ts";
 import { createPluginOrderCheck } from "./plugin-order.ts";
@@ -52,6 +53,18 @@ export function createModuleTransformer(state: ContextState, finder: PackageFind
     }
   }
 
+  /** A trace call passing more arguments than its event has parameters: they would be dropped without a word. */
+  function callCheck(pkg: PackageModel, file: string, code: string) {
+    const params = new Map(pkg.events.map((e) => [e.name, e]));
+    let at: ReturnType<typeof createLineMap> | undefined;
+    return (event: string, args: number | null, offset: number): void => {
+      const ev = params.get(event);
+      if (ev === undefined || args === null || args <= ev.params.length) return;
+      const n = ev.params.length;
+      throw new PositionedError(file, (at ??= createLineMap(code))(offset), `${signatureOf(ev.name, ev.params)} takes ${n} argument${n === 1 ? "" : "s"}; this call passes ${args} (the rest would be dropped)`);
+    };
+  }
+
   return async function transform(code: string, id: string, bundler: BundlerResolve | null): Promise<Transformed> {
     const { options, store } = state;
     const path = cleanId(id);
@@ -86,7 +99,7 @@ export function createModuleTransformer(state: ContextState, finder: PackageFind
     if (ownImportErrors.length > 0) throw ownImportErrors[0];
     const others = new Set<string>();
     for (const imp of imports) for (const e of imp.events) others.add(`${imp.prefix}_${e.name}_Attach`);
-    const result = rewriteModule(code, path, program, { events: new Set(pkg.events.map((e) => e.name)), others }, packageVirtualId(state.root, dir), options.strip, componentImportAt(path, code));
+    const result = rewriteModule(code, path, program, { events: new Set(pkg.events.map((e) => e.name)), others, checkCall: callCheck(pkg, own, code) }, packageVirtualId(state.root, dir), options.strip, componentImportAt(path, code));
     state.files.changed(pkg, bundler);
     return { result, watchFiles: pkg.files.filter((f) => f !== path) };
   };

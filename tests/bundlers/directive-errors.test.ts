@@ -14,6 +14,7 @@ const cases: Array<[fixture: string, expected: string]> = [
   ["return-type", "main.js:1:40: event traceHello: return type must be void"],
   // It parses, but TypeScript refuses it: the parser's reason, at the parameter.
   ["optional-before-required", "main.js:1:40: event traceHello: a required parameter cannot follow an optional parameter"],
+  ["too-many-arguments", "main.js:2:25: traceHello(who: string) takes 1 argument; this call passes 2 (the rest would be dropped)"],
   ["this-parameter", "main.js:1:26: event traceHello: a this parameter is not allowed (probes get the arguments only)"],
   ["attach-collision", "main.js:2:1: event traceHello_Attach collides with the attach function generated for event traceHello (declared at main.js:1:1); rename it"],
   ["default-value", "main.js:1:26: event traceHello: parameter n has a default value; defaults are not allowed"],
