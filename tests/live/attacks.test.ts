@@ -6,8 +6,8 @@ import { createServer as createHttpServer, type IncomingMessage } from "node:htt
 import type { AddressInfo } from "node:net";
 import { setFlagsFromString } from "node:v8";
 import { runInNewContext } from "node:vm";
-import type { Browser } from "playwright-core";
-import { expect, it } from "vitest";
+import type { Browser, Page } from "playwright-core";
+import { expect, it, onTestFinished } from "vitest";
 import { LIMITS } from "../../runtime/live/limits.ts";
 import { createViewerRule, VIEWER_RULE } from "../../src/dev/viewer-rule.ts";
 import { pageIdOf, pagesSeen, rawClient, recording, until, type Dev, useDevAndBrowser } from "./helpers.ts";
@@ -39,7 +39,12 @@ const event = (i: number, args: Record<string, unknown> = { i }) => ({ time: i, 
 /** The pages as the viewer `c` knows them now: the list, then each change in order. */
 const pagesOf = (c: Client) => pagesSeen(c);
 const findPage = (c: Client, ok: (p: any) => boolean) => [...pagesOf(c).values()].find(ok);
-const appPage = (c: Client) => findPage(c, (p) => p.url === dev.url && p.connected)?.id;
+/** The id of `app`'s page once the viewer `c` knows it connected (not an earlier test's tab with the same URL). */
+async function appPage(c: Client, app: Page): Promise<string> {
+  const mine = (await pageIdOf(app))!;
+  await until(() => findPage(c, (p) => p.id === mine && p.connected), Boolean, "the app page");
+  return mine;
+}
 const pageInfo = (c: Client, id: string) => pagesOf(c).get(id);
 
 // First: the flood below uses up the log's rate limit (20 warnings a minute).
@@ -148,7 +153,15 @@ it("issue 12: the merged patterns of all viewers stay within maxPatterns; the vi
   const b = await rawClient(dev);
   await sync(a);
   await sync(b);
-  const id = await until(() => appPage(a), Boolean, "the app page");
+  // A failure here must not leave the page and its 40 patterns to the tests after it.
+  onTestFinished(async () => (a.ws.close(), b.ws.close(), await app.close()));
+  const id = await appPage(a, app);
+  // The page lists its tracepoints after it registers: until then every pattern is unmatched.
+  await until(
+    () => a.got.some((m) => m.event === "unplugin-tracing:page-tracepoints" && m.data.page === id && m.data.tracepoints.some((t: { name: string }) => t.name === "traceJobDone")),
+    Boolean,
+    "the app page's tracepoints",
+  );
   const fillers = (who: string, n: number) => Array.from({ length: n }, (_, i) => `fill/${who}${i}:*`);
   a.send("unplugin-tracing:attach", { page: id, patterns: ["src/jobs:traceJobDone", ...fillers("a", 39)] });
   await until(() => a.last("unplugin-tracing:attached"), Boolean, "a's attach");
@@ -161,9 +174,6 @@ it("issue 12: the merged patterns of all viewers stay within maxPatterns; the vi
   await recording(app, ["src/jobs:traceJobDone"]);
   await app.click("#run");
   await until(() => a.got.filter((m) => m.event === "unplugin-tracing:page-events" && m.data.page === id).flatMap((m) => m.data.events), (e) => e.length === 4, "a's events");
-  a.ws.close();
-  b.ws.close();
-  await app.close();
 });
 
 it("issue 12: a page served from another localhost port cannot watch or attach, even with Vite's token; app pages still work", async () => {
@@ -196,7 +206,7 @@ it("issue 12: a page served from another localhost port cannot watch or attach, 
   // The app page still registers and records for a viewer that may watch.
   const viewer = await rawClient(dev);
   viewer.send("unplugin-tracing:watch", { history: false });
-  const id = await until(() => appPage(viewer), Boolean, "the app page");
+  const id = await appPage(viewer, app);
   viewer.send("unplugin-tracing:attach", { page: id, patterns: ["src/jobs:traceJobDone"] });
   await until(() => viewer.last("unplugin-tracing:attached"), Boolean, "attached");
   await recording(app, ["src/jobs:traceJobDone"]);
@@ -213,7 +223,7 @@ it("issue 12: patterns, stack counts and history outlive a reload of the app and
   await app.goto(dev.url);
   const v1 = await rawClient(dev);
   v1.send("unplugin-tracing:watch", { history: false, viewer: "viewer-reload" });
-  const id = await until(() => appPage(v1), Boolean, "the app page");
+  const id = await appPage(v1, app);
   v1.send("unplugin-tracing:attach", { page: id, patterns: ["src/jobs:traceJobDone"], stacks: true });
   await until(() => v1.last("unplugin-tracing:attached"), Boolean, "attached");
   await recording(app, ["src/jobs:traceJobDone"]);
