@@ -178,6 +178,11 @@ for (const t of targets) log(`  ${t.ok ? "met   " : "MISSED"} ${pad(t.name, 72)}
 
 // What ten probes cannot go below: the same ten functions called by hand, each from its own call site.
 log(`  (ten probes ran at ${f2(R.activeTen.ns / R.tenDirect.ns)}x the ten functions called by hand, which ran at ${f2(R.tenDirect.ratio)}x one direct call)`);
+// What the recorder rows cannot go below: the clock read per event, and for the object what reading it without calling getters costs.
+if (recorder?.results) {
+  const rr = recorder.results;
+  log(`  (recorder floors: the clock alone +${f2(rr.recClock.diff)} ns, reading the object without getters alone +${f2(rr.recObjectRead.diff)} ns)`);
+}
 
 const date = new Date().toISOString().slice(0, 10);
 const machine = { cpu: cpus()[0]?.model, cores: cpus().length, node: process.version, v8: process.versions.v8, platform: `${process.platform}-${process.arch}` };

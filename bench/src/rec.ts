@@ -16,6 +16,7 @@ const results = await runGroups(
       cases: [
         { id: "recBaseline", label: "loop without tracing (baseline, recorder process)", fn: R.baseline },
         { id: "recClock", label: "performance.now() alone (the recorder's clock)", fn: R.clock },
+        { id: "recObjectRead", label: "reading { id, path } without getters, alone", fn: R.objectRead },
         { id: "recorded", label: "recorder attached: traceRec(i, sink)", fn: R.recorded },
         { id: "recordedObject", label: "recorder attached: traceRecObj({ id: i, path })", fn: R.recordedObject },
       ],
