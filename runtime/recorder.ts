@@ -15,9 +15,12 @@
 // (small integers allocate nothing there) and serialised only when read, through
 // the same serialiser, so the output is the same. Anything else is serialised at
 // fire time, as it was then. What the buffer holds survives young-generation GCs,
-// so an object per event costs far more than its allocation.
+// so an object per event costs far more than its allocation. Events of up to four
+// parameters reach the recorder with their arguments one by one (`attachFew`), so
+// an event of primitives allocates nothing at all; the argument array is made
+// only for what needs one (a serialiser, `taskOf`, a span's `key`).
 
-import { ProbeGroup, attach, setup, type Tracepoint } from "./tracing.ts";
+import { ProbeGroup, attachFew, setup, type Tracepoint } from "./tracing.ts";
 import { serializeArgs, type Json, type SerializeOptions } from "./serialize.ts";
 import { currentTask, newTask, task, type Task } from "./tasks.ts";
 import { toTraceFile, type RecordedEvent, type TraceFile } from "./trace-events.ts";
@@ -111,6 +114,8 @@ export class Recorder {
   readonly #info = new WeakMap<Tracepoint, EventInfo>();
   #lastTp: Tracepoint | null = null;
   #lastInfo: EventInfo | null = null;
+  /** `performance`, read once at start: Node's global is an accessor (about 25 ns an event here). */
+  #clock: { now(): number } = globalThis.performance;
   readonly #maxString: number;
   readonly #taskOf: RecorderOptions["taskOf"];
   readonly #named = new Map<string, Task>();
@@ -159,11 +164,16 @@ export class Recorder {
   start(): this {
     if (this.#pg !== null) return this;
     const pg = new ProbeGroup();
-    // Node's global `performance` is an accessor: read per event, its getter cost
-    // about 25 ns on top of the clock. The object is read once, `now` per event.
-    const clock = globalThis.performance;
+    this.#clock = globalThis.performance;
     // One attach for all patterns: a tracepoint several of them match is recorded once.
-    setup(() => attach(this.#patterns, (tp, args) => this.#record(clock.now(), tp, args), pg));
+    setup(() =>
+      attachFew(
+        this.#patterns,
+        (tp, args) => this.#record(tp, args.length, args, undefined, undefined, undefined, undefined),
+        (tp, n, a0, a1, a2, a3) => this.#record(tp, n, null, a0, a1, a2, a3),
+        pg,
+      ),
+    );
     this.#pg = pg;
     return this;
   }
@@ -217,8 +227,13 @@ export class Recorder {
     await writeFileAt(path, JSON.stringify(this.toTraceEvents()), "recorder");
   }
 
-  #record(time: number, tp: Tracepoint, args: unknown[]): void {
+  /**
+   * One event of `n` arguments: one by one (`args` null, `n` at most FEW_ARGS),
+   * or as the array `args`.
+   */
+  #record(tp: Tracepoint, n: number, args: unknown[] | null, a0: unknown, a1: unknown, a2: unknown, a3: unknown): void {
     try {
+      const time = this.#clock.now();
       let info = this.#lastInfo;
       if (this.#lastTp !== tp || info === null) info = this.#infoOf(tp);
       const i = this.#head;
@@ -227,19 +242,22 @@ export class Recorder {
       this.#head = i + 1 === this.#size ? 0 : i + 1;
       this.#time[i] = time;
       this.#tp[i] = tp;
-      this.#task[i] = this.#taskOf === undefined ? currentTask() : this.#taskFor(tp, args);
-      if (args.length <= INLINE && this.#inline(args, i * SLOTS)) {
+      this.#task[i] = this.#taskOf === undefined ? currentTask() : this.#taskFor(tp, args ?? argsOf(n, a0, a1, a2, a3));
+      if (args === null && this.#inline(n, i * SLOTS, a0, a1, a2, a3)) {
         this.#args[i] = undefined;
-        this.#raw[i] = args.length + 1;
+        this.#raw[i] = n + 1;
       } else {
-        this.#args[i] = serializeArgs(args, info.names, this.#ser);
+        this.#args[i] = serializeArgs(args ?? argsOf(n, a0, a1, a2, a3), info.names, this.#ser);
         this.#raw[i] = 0;
       }
       this.#made[i] = undefined;
       if (info.roles.length === 0 && this.#mirror === null) return;
       const e = this.#eventAt(i);
       this.#made[i] = e;
-      for (const role of info.roles) this.#pair(role, e, args);
+      if (info.roles.length !== 0) {
+        const list = args ?? argsOf(n, a0, a1, a2, a3);
+        for (const role of info.roles) this.#pair(role, e, list);
+      }
       if (this.#mirror !== null) this.#mirror.event(e);
     } catch {
       this.failures++;
@@ -262,31 +280,35 @@ export class Recorder {
   }
 
   /**
-   * Copies the arguments into the slab at `at` when they are their own snapshot:
-   * a primitive takes one slot, a flat plain object its key list (an array: no
-   * primitive is one) and then one slot per value. Returns false, with the slots
-   * left to be overwritten, when they are not; they are then serialised now.
-   * Reads only own data properties, as the serialiser does: a getter, a nested
-   * object, a long string or a throwing proxy trap sends the event to it.
+   * Copies an event's `n` arguments (at most FEW_ARGS, one by one) into the slab
+   * at `at` when they are their own snapshot: a primitive takes one slot, a flat
+   * plain object its key list (an array: no primitive is one) and then one slot
+   * per value. Returns false, with the slots left to be overwritten, when they are
+   * not; they are then serialised now. Reads only own data properties, as the
+   * serialiser does: a getter, a nested object, a long string or a throwing proxy
+   * trap sends the event to it.
    */
-  #inline(args: unknown[], at: number): boolean {
-    const vals = this.#vals;
-    const max = this.#maxString;
+  #inline(n: number, at: number, a0: unknown, a1: unknown, a2: unknown, a3: unknown): boolean {
     const end = at + SLOTS;
     let k = at;
-    for (let j = 0; j < args.length; j++) {
-      const v = args[j];
-      if (!isObject(v)) {
-        if (typeof v === "string" && v.length > max) return false;
-        vals[k++] = v;
-        continue;
-      }
-      const next = flat(v, vals, k, end, max);
-      if (next < 0) return false;
-      vals[k] = this.#shared(vals[k] as string[]);
-      k = next;
-    }
+    if (n > 0 && (k = this.#put(a0, k, end)) < 0) return false;
+    if (n > 1 && (k = this.#put(a1, k, end)) < 0) return false;
+    if (n > 2 && (k = this.#put(a2, k, end)) < 0) return false;
+    if (n > 3 && (k = this.#put(a3, k, end)) < 0) return false;
     return true;
+  }
+
+  /** Stores one argument from slot `k` (see `#inline`); the next free slot, or -1. */
+  #put(v: unknown, k: number, end: number): number {
+    const vals = this.#vals;
+    if (!isObject(v)) {
+      if (typeof v === "string" && v.length > this.#maxString) return -1;
+      vals[k] = v;
+      return k + 1;
+    }
+    const next = flat(v, vals, k, end, this.#maxString);
+    if (next >= 0) vals[k] = this.#shared(vals[k] as string[]);
+    return next;
   }
 
   /** `ks`, or an equal key list kept from an earlier event, so the slab does not hold a list per event. */
@@ -365,8 +387,6 @@ export class Recorder {
   }
 }
 
-/** Arguments kept raw per event; more are serialised at fire time. */
-const INLINE = 4;
 /** Slab slots per event: arguments, and an object argument's key list and values. */
 const SLOTS = 6;
 /** Own keys of an object argument kept raw; more are serialised at fire time. */
@@ -423,6 +443,11 @@ function inlined(vals: unknown[], at: number, count: number): unknown[] {
     out.push(o);
   }
   return out;
+}
+
+/** The argument array of an event of `n` (at most FEW_ARGS) parameters, made when something needs one. */
+function argsOf(n: number, a0: unknown, a1: unknown, a2: unknown, a3: unknown): unknown[] {
+  return n === 0 ? [] : n === 1 ? [a0] : n === 2 ? [a0, a1] : n === 3 ? [a0, a1, a2] : [a0, a1, a2, a3];
 }
 
 function eventOf(full: string): string {

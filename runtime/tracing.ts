@@ -101,14 +101,17 @@ export class PatternProbe {
   /** @internal */ group: ProbeGroup | null = null;
   /** @internal */ readonly match: (tp: Tracepoint) => boolean;
   /** @internal */ readonly fn: PatternProbeFn;
+  /** @internal With `attachFew`: what events of at most FEW_ARGS parameters call instead of `fn`. */
+  readonly few: FewProbeFn | null;
   /** @internal */ readonly attached: Probe[] = [];
   /** @internal */ detached = false;
   /** The pattern, or patterns, as given to `attach`. */
   readonly pattern: string | readonly string[];
 
   /** @internal */
-  constructor(pattern: string | readonly string[], fn: PatternProbeFn) {
+  constructor(pattern: string | readonly string[], fn: PatternProbeFn, few: FewProbeFn | null = null) {
     this.pattern = pattern;
+    this.few = few;
     try {
       this.match = typeof pattern === "string" ? compilePattern(pattern) : compilePatterns(pattern);
     } catch (err) {
@@ -130,6 +133,15 @@ export class PatternProbe {
 
 /** A probe attached by pattern gets the tracepoint and the argument array. */
 export type PatternProbeFn = (tracepoint: Tracepoint, args: unknown[]) => unknown;
+
+/**
+ * @internal A pattern probe that takes an event's arguments one by one after the
+ * tracepoint and their count `n`, so that no array is made per event (see
+ * `attachFew`); the ones past `n` are undefined.
+ */
+export type FewProbeFn = (tracepoint: Tracepoint, n: number, a0: unknown, a1: unknown, a2: unknown, a3: unknown) => unknown;
+/** @internal The most parameters an event may have for a `FewProbeFn`. */
+export const FEW_ARGS = 4;
 
 /**
  * One event of one package. Generated code defines a subclass per event with
@@ -395,17 +407,39 @@ function attachByName(pg: ProbeGroup | null, pkg: string, name: string, probe: P
  * Must be called under the lock.
  */
 function attach(pattern: string | readonly string[], probe: PatternProbeFn, pg?: ProbeGroup | null): PatternProbe {
+  return attachFew(pattern, probe, null, pg);
+}
+
+/**
+ * @internal `attach` for observers that must not allocate per event (the
+ * recorder): an event of at most FEW_ARGS parameters calls `few` with its
+ * arguments one by one, through one closure made here per tracepoint; an event
+ * with more calls `probe` with the array.
+ */
+function attachFew(pattern: string | readonly string[], probe: PatternProbeFn, few: FewProbeFn | null, pg?: ProbeGroup | null): PatternProbe {
   requireLock("attach");
-  if (typeof probe !== "function") throw new TracingError("attach: probe must be a function");
-  const pp = new PatternProbe(pattern, probe);
+  if (typeof probe !== "function" || (few !== null && typeof few !== "function")) throw new TracingError("attach: probe must be a function");
+  const pp = new PatternProbe(pattern, probe, few);
   state.patterns.add(pp);
   for (const tp of state.byKey.values()) if (pp.match(tp)) pp.attached.push(addProbe(null, tp, patternProbeOn(tp, pp)));
   if (pg) pg.add(pp);
   return pp;
 }
 
+/** The probe function of a `FewProbeFn` on one tracepoint: made once per tracepoint, not per event. */
+function fewOn(tp: Tracepoint, few: FewProbeFn, probe: PatternProbeFn): ProbeFn {
+  // `arguments.length`: the count this call passed (in generated code the event's
+  // arity, which V8 folds where it inlines the call). More than FEW_ARGS only from
+  // a hand-written tracepoint: those get the array.
+  return function (a0?: unknown, a1?: unknown, a2?: unknown, a3?: unknown): unknown {
+    const n = arguments.length;
+    return n <= FEW_ARGS ? few(tp, n, a0, a1, a2, a3) : probe(tp, Array.prototype.slice.call(arguments));
+  };
+}
+
 function patternProbeOn(tp: Tracepoint, pp: PatternProbe): Probe {
-  const p = new Probe(tp, tp.wrap(pp.fn));
+  const fn = pp.few !== null && tp.params.length <= FEW_ARGS ? fewOn(tp, pp.few, pp.fn) : tp.wrap(pp.fn);
+  const p = new Probe(tp, fn);
   p.owner = pp;
   return p;
 }
@@ -457,4 +491,4 @@ function settleAll(pending: PromiseLike<unknown>[]): Promise<void> {
   });
 }
 
-export { lock, unlock, setup, attachProbe, attachChecked, attachByName, attach, tracepoints, defineTracepoint, compilePattern };
+export { lock, unlock, setup, attachProbe, attachChecked, attachByName, attach, attachFew, tracepoints, defineTracepoint, compilePattern };

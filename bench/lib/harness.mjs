@@ -7,6 +7,8 @@
 // processes hits every case alike; ratios and differences are taken per round
 // against the group's reference, then the median over rounds is reported.
 
+import { PerformanceObserver } from "node:perf_hooks";
+
 /** Everything returned by a measured function is xored in here. */
 export let keep = 0;
 
@@ -110,4 +112,17 @@ export async function runGroups(groups, { warmup, rounds }) {
     }
   }
   return res;
+}
+
+/** GC events while `fn(n)` runs once: 0 means it allocated less than the young generation holds. */
+export async function gcDuring(fn, n) {
+  let count = 0;
+  const obs = new PerformanceObserver((list) => (count += list.getEntries().length));
+  obs.observe({ entryTypes: ["gc"] });
+  await new Promise((r) => setTimeout(r, 20));
+  count = 0;
+  fn(n);
+  await new Promise((r) => setTimeout(r, 20));
+  obs.disconnect();
+  return count;
 }

@@ -1,9 +1,8 @@
 // The steady-state cases: idle, active, await. Run by bench/run.mjs as
 //   node --allow-natives-syntax bench/out/micro.mjs <rounds> <warmup>
 // and prints one JSON line.
-import { PerformanceObserver } from "node:perf_hooks";
 import { ProbeGroup, setup } from "unplugin-tracing/runtime";
-import { keep, runGroups, tier } from "../lib/harness.mjs";
+import { gcDuring, keep, runGroups, tier } from "../lib/harness.mjs";
 import * as L from "./hot/loops.ts";
 
 const [rounds = 30, warmup = 5] = process.argv.slice(2).map(Number);
@@ -60,17 +59,6 @@ const results = await runGroups(groups, { warmup, rounds });
 
 // Allocation check: no GC may happen while the idle loops run 20M times if they
 // allocate nothing (young generation is a few MB; 20M object literals would be ~1 GB).
-async function gcDuring(fn: (n: number) => number, n: number): Promise<number> {
-  let count = 0;
-  const obs = new PerformanceObserver((list) => (count += list.getEntries().length));
-  obs.observe({ entryTypes: ["gc"] });
-  await new Promise((r) => setTimeout(r, 20));
-  count = 0;
-  fn(n);
-  await new Promise((r) => setTimeout(r, 20));
-  obs.disconnect();
-  return count;
-}
 const gc = {
   idleObject: await gcDuring(L.idleObject, 20_000_000),
   idlePrimitive: await gcDuring(L.idlePrimitive, 20_000_000),

@@ -124,6 +124,28 @@ describe("Recorder", () => {
     expect(rec.events()[2]!.task.name).toBe("client a");
   });
 
+  it("records arguments alike whether they reach it one by one (events of up to four) or as an array", () => {
+    const names = ["a", "b", "c", "d", "e", "f"];
+    const [t0, t1, t4, t5, t6] = [0, 1, 4, 5, 6].map((k) => manualTracepoint("rec/arity", `traceArity${k}`, names.slice(0, k)));
+    const rec = new Recorder({ patterns: "rec/arity:*" }).start();
+    for (const t of [t0, t1, t4, t5, t6]) t!.signal(...t!.tp.params.map((_, i) => i + 1));
+    // a hand-written tracepoint may pass fewer or more than it declares
+    t4!.signal({ x: 1 }, "s");
+    t1!.signal(1, 2, 3);
+    t1!.signal(1, 2, 3, 4, 5);
+    rec.stop();
+    expect(rec.events().map((e) => e.args)).toEqual([
+      {},
+      { a: 1 },
+      { a: 1, b: 2, c: 3, d: 4 },
+      { a: 1, b: 2, c: 3, d: 4, e: 5 },
+      { a: 1, b: 2, c: 3, d: 4, e: 5, f: 6 },
+      { a: { x: 1 }, b: "s" },
+      { a: 1, arg1: 2, arg2: 3 },
+      { a: 1, arg1: 2, arg2: 3, arg3: 4, arg4: 5 },
+    ]);
+  });
+
   it("snapshots object arguments at fire time and keeps primitive ones exactly", () => {
     const ev = manualTracepoint("rec/snap", "traceSnap", ["o", "s", "n"]);
     const rec = new Recorder({ patterns: "rec/snap:*", serialize: { maxString: 5 } }).start();

@@ -57,3 +57,13 @@ export function objectRead(n: number): number {
   }
   return sink;
 }
+
+/** The garbage check's control: an array per iteration, kept (so V8 cannot drop it), as a recorder that made one per event would. */
+export let last: number[] = [];
+export function allocating(n: number): number {
+  for (let i = 0; i < n; i++) {
+    last = [i, sink];
+    sink = (sink ^ i) & 0x3fffffff;
+  }
+  return sink;
+}
