@@ -122,8 +122,8 @@ export class Recorder {
   readonly #mirror: Mirror | null;
   readonly #ser: SerializeOptions | undefined;
   readonly #processName: string;
-  /** the last key list of a flat object argument, per key count: shared by the events that match it */
-  readonly #keys: (string[] | undefined)[] = new Array(OBJECT_KEYS + 1).fill(undefined);
+  /** the last key list of a flat object argument: shared by the events whose keys are the same */
+  #keys: string[] = [];
 
   constructor(options: RecorderOptions) {
     const patterns = typeof options?.patterns === "string" ? [options.patterns] : [...(options?.patterns ?? [])];
@@ -306,21 +306,9 @@ export class Recorder {
       vals[k] = v;
       return k + 1;
     }
-    const next = flat(v, vals, k, end, this.#maxString);
-    if (next >= 0) vals[k] = this.#shared(vals[k] as string[]);
+    const next = flat(v, vals, k, end, this.#maxString, this.#keys);
+    if (next >= 0) this.#keys = vals[k] as string[];
     return next;
-  }
-
-  /** `ks`, or an equal key list kept from an earlier event, so the slab does not hold a list per event. */
-  #shared(ks: string[]): string[] {
-    const last = this.#keys[ks.length];
-    if (last !== undefined) {
-      let same = true;
-      for (let m = 0; m < ks.length; m++) if (last[m] !== ks[m]) (same = false), (m = ks.length);
-      if (same) return last;
-    }
-    this.#keys[ks.length] = ks;
-    return ks;
   }
 
   #taskFor(tp: Tracepoint, args: unknown[]): Task {
@@ -392,32 +380,39 @@ const SLOTS = 6;
 /** Own keys of an object argument kept raw; more are serialised at fire time. */
 const OBJECT_KEYS = 4;
 
-const { getPrototypeOf, getOwnPropertyDescriptor, keys: objectKeys } = Object;
+const { getPrototypeOf, getOwnPropertyDescriptor } = Object;
 
 const isObject = (v: unknown): v is object => v !== null && (typeof v === "object" || typeof v === "function");
 
 /**
- * Stores a flat plain object from slot `k`: its key list (from Object.keys, as the
- * serialiser reads it) and then its values. Returns the next free slot, or -1 when
- * the object is not flat, does not fit before `end`, or a proxy trap throws.
+ * Stores a flat plain object from slot `k`: its key list (own enumerable string
+ * keys in order, as the serialiser reads them) and then its values. The key list
+ * is `last` when the keys are the same, so equal lists are not kept per event.
+ * Returns the next free slot, or -1 when the object is not flat, does not fit
+ * before `end`, or a proxy trap throws.
  */
-function flat(v: object, vals: unknown[], k: number, end: number, max: number): number {
+function flat(v: object, vals: unknown[], k: number, end: number, max: number, last: string[]): number {
   try {
     const proto = getPrototypeOf(v);
     if (proto !== Object.prototype && proto !== null) return -1;
-    const ks = objectKeys(v);
-    const n = ks.length;
-    if (n > OBJECT_KEYS || k + 1 + n > end) return -1;
-    vals[k++] = ks;
-    for (let m = 0; m < n; m++) {
-      const key = ks[m]!;
-      if (key.length > max) return -1;
+    const at = k++;
+    let n = 0;
+    let ks: string[] | null = null;
+    // for-in (V8 caches the keys per object shape; Object.keys makes an array per
+    // call): own keys first, then enumerable inherited ones, which have no own
+    // descriptor below.
+    for (const key in v) {
+      if (n === OBJECT_KEYS || k === end || key.length > max) return -1;
       const d = getOwnPropertyDescriptor(v, key);
       if (d === undefined || !("value" in d)) return -1;
       const x = d.value;
       if (isObject(x) || (typeof x === "string" && x.length > max)) return -1;
       vals[k++] = x;
+      if (ks === null && last[n] !== key) ks = last.slice(0, n);
+      if (ks !== null) ks.push(key);
+      n++;
     }
+    vals[at] = ks !== null ? ks : n === last.length ? last : last.slice(0, n);
     return k;
   } catch {
     return -1;

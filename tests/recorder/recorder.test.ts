@@ -194,6 +194,25 @@ describe("Recorder", () => {
     expect(rec.failures).toBe(0);
   });
 
+  it("keeps each flat object's own keys in order while shapes change, and no inherited key", () => {
+    const ev = manualTracepoint("rec/shapes", "traceShape", ["o"]);
+    const rec = new Recorder({ patterns: "rec/shapes:*" }).start();
+    for (const o of [{ a: 1, b: 2 }, { a: 3, b: 4 }, { a: 5, c: 6 }, { b: 7, a: 8 }, { a: 9 }, {}, { 2: "x", 1: "y", z: 0 }, { a: 1, b: 2 }]) ev.signal(o);
+    const proto = Object.prototype as Record<string, unknown>;
+    proto.polluted = 1; // enumerable, as a plain assignment makes it: for-in lists it
+    try {
+      ev.signal({ a: 1, b: 2 });
+    } finally {
+      delete proto.polluted;
+    }
+    ev.signal({ a: 1, b: 3 });
+    rec.stop();
+    const objects = rec.events().map((e) => e.args.o as object);
+    expect(objects).toEqual([{ a: 1, b: 2 }, { a: 3, b: 4 }, { a: 5, c: 6 }, { b: 7, a: 8 }, { a: 9 }, {}, { 1: "y", 2: "x", z: 0 }, { a: 1, b: 2 }, { a: 1, b: 2 }, { a: 1, b: 3 }]);
+    expect(objects.map((o) => Object.keys(o).join())).toEqual(["a,b", "a,b", "a,c", "b,a", "a", "", "1,2,z", "a,b", "a,b", "a,b"]);
+    expect(rec.failures).toBe(0);
+  });
+
   it("keeps a bounded buffer of the newest events and counts the dropped ones", () => {
     const ev = manualTracepoint("rec/ring", "traceTick", ["i"]);
     const rec = new Recorder({ patterns: "rec/ring:traceTick", bufferSize: 3 }).start();
