@@ -298,9 +298,11 @@ export class Recorder {
     return true;
   }
 
-  /** Stores one argument from slot `k` (see `#inline`); the next free slot, or -1. */
+  /** Stores one argument from slot `k` (see `#inline`); the next free slot, or -1 when it does not fit before `end`. */
   #put(v: unknown, k: number, end: number): number {
     const vals = this.#vals;
+    // The event's slots end at `end`: past it are the next event's.
+    if (k === end) return -1;
     if (!isObject(v)) {
       if (typeof v === "string" && v.length > this.#maxString) return -1;
       vals[k] = v;

@@ -194,6 +194,27 @@ describe("Recorder", () => {
     expect(rec.failures).toBe(0);
   });
 
+  it("keeps an event's arguments in its own slots: an object and three more do not spill into the next event", () => {
+    const ev = manualTracepoint("rec/slots", "traceSlots", ["o", "x", "y", "z"]);
+    const rec = new Recorder({ patterns: "rec/slots:*", bufferSize: 2 }).start();
+    ev.signal({ a: 1, b: 2, c: 3, d: 4 }, 5, 6, 7);
+    ev.signal(8, 9, 10, 11);
+    ev.signal({ a: 1 }, { b: 2 }, { c: 3 }, 4); // three key lists and values: 7 slots, more than an event has
+    rec.stop();
+    expect(rec.events().map((e) => e.args)).toEqual([
+      { o: 8, x: 9, y: 10, z: 11 },
+      { o: { a: 1 }, x: { b: 2 }, y: { c: 3 }, z: 4 },
+    ]);
+    const again = new Recorder({ patterns: "rec/slots:*" }).start();
+    ev.signal({ a: 1, b: 2, c: 3, d: 4 }, 5, 6, 7);
+    ev.signal(8, 9, 10, 11);
+    again.stop();
+    expect(again.events().map((e) => e.args)).toEqual([
+      { o: { a: 1, b: 2, c: 3, d: 4 }, x: 5, y: 6, z: 7 },
+      { o: 8, x: 9, y: 10, z: 11 },
+    ]);
+  });
+
   it("keeps each flat object's own keys in order while shapes change, and no inherited key", () => {
     const ev = manualTracepoint("rec/shapes", "traceShape", ["o"]);
     const rec = new Recorder({ patterns: "rec/shapes:*" }).start();
